@@ -1,0 +1,263 @@
+/*
+ * api.c - the request path and the helpers handlers share.  See api.h.
+ *
+ *   router -> bearer token -> principal (store) -> rate limit
+ *          -> permission (403 audited) -> handler
+ *
+ * The principal is re-read from the store on every request, so a disabled
+ * user, a changed role or a logged-out token takes effect at once rather
+ * than when the access token expires.
+ */
+#include "config.h"
+
+#include "hub/api/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "backend/b64.h"
+#include "backend/json.h"
+#include "backend/timeutil.h"
+#include "backend/uuid.h"
+#include "backend/xalloc.h"
+#include "hub/audit/audit.h"
+#include "hub/auth/auth.h"
+#include "hub/core/hub.h"
+#include "hub/http/ratelimit.h"
+#include "hub/http/router.h"
+
+#define PAGE_DEFAULT 50
+#define CURSOR_MAX 512
+
+static enum cm_status
+api_authenticate(struct hub *hub, struct http_req *req,
+    struct principal *p, struct cm_err *err)
+{
+	const char *h = http_req_header(req, "Authorization");
+
+	if (h == NULL || *h == '\0')
+		return cm_err_set(err, CM_UNAUTHORIZED, NULL,
+		    "missing bearer token");
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return cm_err_set(err, CM_UNAUTHORIZED, NULL,
+		    "Authorization must be \"Bearer <token>\"");
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return auth_principal(hub, h, p, err);
+}
+
+static bool
+api_rate_ok(struct hub *hub, const struct route *route,
+    const struct principal *p, struct http_resp *resp)
+{
+	char key[96];
+	long per_min, burst;
+	int64_t retry_ms = 0;
+	char retry[32];
+
+	switch (route->rclass) {
+	case ROUTE_CLASS_READ:
+		per_min = hub->cfg.rate_read_per_min;
+		burst = hub->cfg.rate_read_burst;
+		break;
+	case ROUTE_CLASS_WRITE:
+		per_min = hub->cfg.rate_write_per_min;
+		burst = hub->cfg.rate_write_burst;
+		break;
+	default:
+		/* ops are never limited; login limits itself by account */
+		return true;
+	}
+	snprintf(key, sizeof key, "%d:%s", (int)route->rclass, p->user_id);
+	if (ratelimit_take(hub->ratelimit, key, (double)per_min,
+	    (double)burst, time_mono_ms(), &retry_ms))
+		return true;
+	snprintf(retry, sizeof retry, "%lld",
+	    (long long)((retry_ms + 999) / 1000));
+	http_resp_header(resp, "Retry-After", retry);
+	http_resp_fail(resp, CM_RATE_LIMITED, NULL,
+	    "rate limit exceeded; retry in %s s", retry);
+	return false;
+}
+
+void
+api_dispatch(struct hub *hub, struct http_req *req, struct http_resp *resp)
+{
+	char *scratch = NULL;
+	const struct route *route = NULL;
+	char allow[64];
+	struct principal principal;
+	struct cm_err err;
+	enum router_result rr;
+
+	scratch = xmalloc(strlen(req->path) + 1);
+	rr = router_match(hub->routes, hub->nroutes, req->method, req->path,
+	    scratch, &route, req->params, &req->nparams, allow, sizeof allow);
+	if (rr == ROUTER_NOT_FOUND) {
+		http_resp_fail(resp, CM_NOT_FOUND, NULL,
+		    "no such endpoint: %.200s", req->path);
+		goto out;
+	}
+	if (rr == ROUTER_METHOD) {
+		http_resp_header(resp, "Allow", allow);
+		http_resp_fail(resp, CM_METHOD, NULL,
+		    "%s is not allowed here; allowed: %s", req->method,
+		    allow);
+		goto out;
+	}
+	req->route = route;
+	if (route->perm != PERM_PUBLIC) {
+		cm_err_clear(&err);
+		if (api_authenticate(hub, req, &principal, &err) != CM_OK) {
+			http_resp_header(resp, "WWW-Authenticate",
+			    "Bearer realm=\"cmhubd\"");
+			http_resp_error(resp, &err);
+			goto out;
+		}
+		req->principal = &principal;
+		if (!api_rate_ok(hub, route, &principal, resp))
+			goto out;
+		if (!rbac_allows(principal.roles, route->perm)) {
+			struct audit_entry e;
+			cJSON *d = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(d, "method", req->method);
+			cJSON_AddStringToObject(d, "route", route->pattern);
+			cJSON_AddStringToObject(d, "permission",
+			    rbac_perm_name(route->perm));
+			api_audit_init(&e, req, "access.denied", "route",
+			    NULL);
+			e.success = false;
+			e.details = d;
+			audit_write_now(hub, &e);
+			cJSON_Delete(d);
+			http_resp_fail(resp, CM_FORBIDDEN, NULL,
+			    "your role does not allow %s",
+			    rbac_perm_name(route->perm));
+			goto out;
+		}
+	}
+	route->handler(hub, req, resp);
+out:
+	/* principal lives on this stack frame; do not let it escape */
+	if (req->principal == &principal)
+		req->principal = NULL;
+	if (resp->status == 0)
+		http_resp_fail(resp, CM_INTERNAL, NULL, "no response");
+	free(scratch);
+}
+
+cJSON *
+api_body(struct http_req *req, struct http_resp *resp)
+{
+	struct cm_err err;
+	cJSON *json;
+
+	cm_err_clear(&err);
+	if (json_parse(req->body, req->body_len,
+	    JSON_REQUIRE_OBJECT | JSON_REJECT_DUPLICATES, &json, &err) !=
+	    CM_OK) {
+		http_resp_error(resp, &err);
+		return NULL;
+	}
+	return json;
+}
+
+enum cm_status
+api_page_parse(struct hub *hub, struct http_req *req, struct api_page *page,
+    struct cm_err *err)
+{
+	const char *s = http_req_query(req, "limit");
+	char *end;
+	long v;
+
+	page->limit = PAGE_DEFAULT < hub->cfg.page_max ? PAGE_DEFAULT :
+	    hub->cfg.page_max;
+	page->after = NULL;
+	if (s != NULL) {
+		v = strtol(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || v < 1 ||
+		    v > hub->cfg.page_max)
+			return cm_err_set(err, CM_VALIDATION, "limit",
+			    "limit must be an integer from 1 to %ld",
+			    hub->cfg.page_max);
+		page->limit = v;
+	}
+	s = http_req_query(req, "cursor");
+	if (s != NULL) {
+		unsigned char raw[API_CURSOR_KEY_MAX * 2];
+		size_t n = 0, len = strlen(s);
+
+		if (len == 0 || len > CURSOR_MAX ||
+		    !b64url_decode(s, len, raw, &n) ||
+		    n >= sizeof page->key || memchr(raw, '\0', n) != NULL)
+			return cm_err_set(err, CM_VALIDATION, "cursor",
+			    "cursor is not one this server returned");
+		memcpy(page->key, raw, n);
+		page->key[n] = '\0';
+		page->after = page->key;
+	}
+	return CM_OK;
+}
+
+cJSON *
+api_list(cJSON *items, const char *last_key)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *cursor = NULL;
+	size_t n;
+
+	cJSON_AddItemToObject(o, "items", items);
+	if (last_key != NULL) {
+		n = strlen(last_key);
+		cursor = xmalloc(b64url_encoded_len(n) + 1);
+		b64url_encode((const unsigned char *)last_key, n, cursor);
+	}
+	json_add_string_or_null(o, "next_cursor", cursor);
+	free(cursor);
+	return o;
+}
+
+void
+api_audit_init(struct audit_entry *e, const struct http_req *req,
+    const char *action, const char *resource_type, const char *resource_id)
+{
+	memset(e, 0, sizeof *e);
+	if (req->principal != NULL) {
+		e->tenant_id = req->principal->tenant_id;
+		e->user_id = req->principal->user_id;
+	}
+	e->action = action;
+	e->resource_type = resource_type;
+	e->resource_id = resource_id;
+	e->success = true;
+	e->ip = req->client_ip;
+	e->request_id = req->request_id;
+}
+
+void
+api_reply(struct http_resp *resp, enum cm_status st, int status, cJSON *json,
+    const struct cm_err *err)
+{
+	if (st != CM_OK) {
+		cJSON_Delete(json);
+		http_resp_error(resp, err);
+		return;
+	}
+	http_resp_json(resp, status, json);
+}
+
+const char *
+api_id_param(struct http_req *req, struct http_resp *resp, size_t i)
+{
+	const char *id = http_req_param(req, i);
+
+	if (id == NULL || !uuid_is_valid(id)) {
+		http_resp_fail(resp, CM_NOT_FOUND, "id", "no such object");
+		return NULL;
+	}
+	return id;
+}

@@ -1,0 +1,76 @@
+/*
+ * api.h - what every handler shares: the request path (dispatch), body
+ * parsing, paging, and the audit context of a request.
+ *
+ * Handlers are thin: api_body() parses and rejects bad JSON, the service
+ * call does the work in one store transaction, and api_reply()/
+ * http_resp_error() answer.  Nothing here knows a domain.
+ */
+#ifndef CM_HUB_API_API_H
+#define CM_HUB_API_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "backend/status.h"
+#include "hub/http/http.h"
+
+struct hub;
+struct audit_entry;
+
+/*
+ * The request path: route, authenticate, rate-limit, authorise, run the
+ * handler.  Answers 404/405/401/429/403 itself; audits 403s.
+ */
+void api_dispatch(struct hub *hub, struct http_req *req,
+    struct http_resp *resp);
+
+/*
+ * Parse the request body as a JSON object (duplicate keys refused).  On
+ * failure answers 400 and returns NULL; the caller frees the result.
+ */
+cJSON *api_body(struct http_req *req, struct http_resp *resp);
+
+#define API_CURSOR_KEY_MAX 256
+
+/*
+ * A page of a list: at most limit items after the sort key `after`.  On
+ * the wire the key travels as an opaque cursor (base64url), so clients
+ * cannot come to depend on what is inside.
+ */
+struct api_page {
+	int64_t limit;
+	const char *after;	/* NULL = from the start; points into key */
+	char key[API_CURSOR_KEY_MAX];
+};
+
+/*
+ * Read ?limit= and ?cursor= (defaults 50 / start, limit bounded by the
+ * config's page_max).  Bad values: 422 naming the parameter.
+ */
+enum cm_status api_page_parse(struct hub *hub, struct http_req *req,
+    struct api_page *page, struct cm_err *err);
+
+/*
+ * Wrap items in {"items": [...], "next_cursor": ...}.  Takes items;
+ * last_key is the sort key of the last item when more follow (it is
+ * encoded as the cursor), or NULL for the last page.
+ */
+cJSON *api_list(cJSON *items, const char *last_key);
+
+/* Fill the who/where of an audit entry from the request. */
+void api_audit_init(struct audit_entry *e, const struct http_req *req,
+    const char *action, const char *resource_type,
+    const char *resource_id);
+
+/* Answer status with json, or the error in err when st != CM_OK. */
+void api_reply(struct http_resp *resp, enum cm_status st, int status,
+    cJSON *json, const struct cm_err *err);
+
+/* Path parameter 0 checked to be a UUID; otherwise answer 404. */
+const char *api_id_param(struct http_req *req, struct http_resp *resp,
+    size_t i);
+
+#endif
