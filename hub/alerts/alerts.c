@@ -195,7 +195,8 @@ alerts_page(struct store_tx *tx, const struct principal *p,
 			break;
 		}
 		cJSON_AddItemToArray(items, alerts_row_json(rows));
-		snprintf(last, sizeof last, "%s", store_rows_text(rows, COL_ID));
+		snprintf(last, sizeof last, "%s",
+		    store_rows_text(rows, COL_ID));
 		n++;
 	}
 	store_rows_close(rows);
@@ -341,9 +342,9 @@ alerts_change(struct hub *hub, const struct principal *p, const char *id,
 	    CM_OK)
 		goto out;
 	if (resolved) {
-		st = cm_err_set(err, CM_CONFLICT, "status", change == ALERT_ACK ?
-		    "the alert is resolved; it can no longer be acknowledged" :
-		    "the alert is already resolved");
+		st = cm_err_set(err, CM_CONFLICT, "status", "%s",
+		    change == ALERT_ACK ? "the alert is resolved; it can no "
+		    "longer be acknowledged" : "the alert is already resolved");
 		goto out;
 	}
 	if (change == ALERT_ACK && acked) {
@@ -358,7 +359,7 @@ alerts_change(struct hub *hub, const struct principal *p, const char *id,
 	if (st != CM_OK)
 		goto out;
 	if (changes != 1) {
-		/* The write lock makes this unreachable; never claim success. */
+		/* The write lock makes this unreachable; never fake success. */
 		st = cm_err_set(err, CM_INTERNAL, NULL,
 		    "the alert changed while it was being updated");
 		goto out;

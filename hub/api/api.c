@@ -89,7 +89,12 @@ api_dispatch(struct hub *hub, struct http_req *req, struct http_resp *resp)
 	char *scratch = NULL;
 	const struct route *route = NULL;
 	char allow[64];
-	struct principal principal;
+	/*
+	 * Thread-local so the server can still read req->principal for the
+	 * access log after we return; it is overwritten only by this
+	 * thread's next request.
+	 */
+	static _Thread_local struct principal principal;
 	struct cm_err err;
 	enum router_result rr;
 
@@ -142,9 +147,6 @@ api_dispatch(struct hub *hub, struct http_req *req, struct http_resp *resp)
 	}
 	route->handler(hub, req, resp);
 out:
-	/* principal lives on this stack frame; do not let it escape */
-	if (req->principal == &principal)
-		req->principal = NULL;
 	if (resp->status == 0)
 		http_resp_fail(resp, CM_INTERNAL, NULL, "no response");
 	free(scratch);

@@ -383,8 +383,9 @@ auth_login_handler(struct hub *hub, struct http_req *req,
 	api_audit_init(&e, req, "auth.login", "session", refresh_id);
 	e.user_id = user_id;
 	e.tenant_id = tenant_id;
-	if (audit_write(tx, &e, &err) != CM_OK ||
-	    store_tx_commit(tx, &err) != CM_OK) {
+	if (audit_write(tx, &e, &err) != CM_OK)
+		goto fail;
+	if (store_tx_commit(tx, &err) != CM_OK) {
 		tx = NULL;
 		goto fail;
 	}

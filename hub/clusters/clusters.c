@@ -704,7 +704,7 @@ clusters_register(struct hub *hub, const struct principal *p,
     cJSON **out, struct cm_err *err)
 {
 	char id[UUID_STR_LEN + 1];
-	char *sealed = NULL;
+	char *sealed = NULL, *desc;
 	int64_t now = time_now_ms();
 	struct store_tx *tx = NULL;
 	cJSON *details = cJSON_CreateObject(), *result = NULL;
@@ -727,8 +727,10 @@ clusters_register(struct hub *hub, const struct principal *p,
 	    p->tenant_id, id, in->cred_kind, sealed, now, err)) != CM_OK)
 		goto out;
 	cJSON_AddStringToObject(details, "provider", in->provider);
-	if ((st = clusters_event(tx, p, id, "registered",
-	    "cluster registered", details, err)) != CM_OK)
+	desc = xasprintf("registered %s on %s", in->name, in->provider);
+	st = clusters_event(tx, p, id, "registered", desc, details, err);
+	free(desc);
+	if (st != CM_OK)
 		goto out;
 	cJSON_AddStringToObject(details, "name", in->name);
 	cJSON_AddBoolToObject(details, "has_credentials", sealed != NULL);
@@ -846,11 +848,21 @@ clusters_update_events(struct store_tx *tx, const struct principal *p,
     const struct cluster_current *cur, struct cm_err *err)
 {
 	cJSON *d = cJSON_CreateObject();
-	char desc[96];
+	cJSON *fields = clusters_field_names(in->set), *f;
+	char desc[160];
+	size_t used;
+	int n = 0;
 	enum cm_status st;
 
-	cJSON_AddItemToObject(d, "fields", clusters_field_names(in->set));
-	st = clusters_event(tx, p, id, "updated", "cluster updated", d, err);
+	/* "updated region, labels, status" */
+	used = (size_t)snprintf(desc, sizeof desc, "updated");
+	cJSON_ArrayForEach(f, fields)
+		if (used < sizeof desc)
+			used += (size_t)snprintf(desc + used,
+			    sizeof desc - used, "%s %s", n++ > 0 ? "," : "",
+			    f->valuestring);
+	cJSON_AddItemToObject(d, "fields", fields);
+	st = clusters_event(tx, p, id, "updated", desc, d, err);
 	cJSON_Delete(d);
 	if (st != CM_OK || !(in->set & CLUSTER_F_STATUS) ||
 	    strcmp(in->status, cur->status) == 0)
@@ -935,6 +947,7 @@ clusters_delete(struct hub *hub, const struct principal *p,
 	struct cluster_current cur;
 	struct store_tx *tx = NULL;
 	cJSON *details = NULL;
+	char *desc;
 	enum cm_status st;
 
 	memset(&cur, 0, sizeof cur);
@@ -944,8 +957,10 @@ clusters_delete(struct hub *hub, const struct principal *p,
 	details = cJSON_CreateObject();
 	cJSON_AddStringToObject(details, "name", cur.name);
 	cJSON_AddStringToObject(details, "provider", cur.provider);
-	if ((st = clusters_event(tx, p, id, "deregistered",
-	    "cluster de-registered", details, err)) != CM_OK)
+	desc = xasprintf("de-registered %s", cur.name);
+	st = clusters_event(tx, p, id, "deregistered", desc, details, err);
+	free(desc);
+	if (st != CM_OK)
 		goto out;
 	st = store_exec(tx, &q_delete, STORE_ARGS(STORE_TEXT(id),
 	    STORE_TEXT(p->tenant_id)), NULL, err);
@@ -989,8 +1004,9 @@ clusters_query_enum(struct http_req *req, const char *name,
 			return CM_OK;
 		}
 		if (used < sizeof list)
-			used += (size_t)snprintf(list + used, sizeof list - used,
-			    "%s%s", i > 0 ? ", " : "", values[i]);
+			used += (size_t)snprintf(list + used,
+			    sizeof list - used, "%s%s", i > 0 ? ", " : "",
+			    values[i]);
 	}
 	return cm_err_set(err, CM_VALIDATION, name, "%s must be one of: %s",
 	    name, list);

@@ -73,16 +73,16 @@ enum cluster_field {
  * labels, credentials).
  */
 struct cluster_input {
-	unsigned set;			/* CLUSTER_F_* present in the body */
+	unsigned set;		/* CLUSTER_F_* present in the body */
 	const char *name;
 	const char *provider;
 	const char *region;
 	const char *api_endpoint;
 	const char *kubernetes_version;
-	char *labels;			/* compact JSON object text or NULL */
+	char *labels;		/* compact JSON object text or NULL */
 	const char *status;
-	const char *cred_kind;		/* token | client_cert | kubeconfig */
-	char *cred_json;		/* compact JSON of the credentials */
+	const char *cred_kind;	/* token | client_cert | kubeconfig */
+	char *cred_json;	/* compact JSON of the credentials */
 };
 
 /* Filters of a cluster list; NULL means "any". */

@@ -146,7 +146,7 @@ init_run(const struct init_opts *o, struct cm_err *err)
 	st = store_tx_commit(tx, err);
 	tx = NULL;
 	if (st == CM_OK && o->demo)
-		st = init_demo(store, tenant_id, hash, err);
+		st = init_demo(store, tenant_id, user_id, hash, err);
 out:
 	store_tx_rollback(tx);
 	store_close(store);
@@ -234,7 +234,7 @@ static const struct store_query q_demo_alert = {
 	"INSERT INTO cluster_alerts (id, tenant_id, cluster_id, alert_type, "
 	"severity, message, status, acknowledged_at, acknowledged_by, "
 	"resolved_by, created_at, updated_at, resolved_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $9, $10)",
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $12, $9, $9, $10)",
 	NULL,
 };
 
@@ -272,7 +272,8 @@ demo_cluster(struct store_tx *tx, const char *tenant_id,
 
 static enum cm_status
 demo_alert(struct store_tx *tx, const char *tenant_id,
-    const char *cluster_id, const struct demo_alert *a, struct cm_err *err)
+    const char *cluster_id, const struct demo_alert *a, const char *actor,
+    struct cm_err *err)
 {
 	char id[UUID_STR_LEN + 1];
 	int64_t at = time_now_ms() - (int64_t)a->age_min * 60000;
@@ -285,12 +286,13 @@ demo_alert(struct store_tx *tx, const char *tenant_id,
 	    STORE_TEXT(a->state == 2 ? "resolved" : "active"),
 	    a->state == 1 ? STORE_INT(at + 60000) : STORE_NULL,
 	    STORE_INT(at),
-	    a->state == 2 ? STORE_INT(at + 30 * 60000) : STORE_NULL),
-	    NULL, err);
+	    a->state == 2 ? STORE_INT(at + 30 * 60000) : STORE_NULL,
+	    STORE_TEXT(a->state == 1 ? actor : NULL),
+	    STORE_TEXT(a->state == 2 ? actor : NULL)), NULL, err);
 }
 
 enum cm_status
-init_demo(struct store *store, const char *tenant_id,
+init_demo(struct store *store, const char *tenant_id, const char *admin_id,
     const char *password_hash, struct cm_err *err)
 {
 	static const struct demo_cluster globex[] = {
@@ -320,8 +322,8 @@ init_demo(struct store *store, const char *tenant_id,
 	/* Oldest first, so ids (UUIDv7) and created_at agree on order. */
 	for (i = 0; i < sizeof demo_alerts / sizeof demo_alerts[0]; i++)
 		if ((st = demo_alert(tx, tenant_id,
-		    ids[demo_alerts[i].cluster], &demo_alerts[i], err)) !=
-		    CM_OK)
+		    ids[demo_alerts[i].cluster], &demo_alerts[i], admin_id,
+		    err)) != CM_OK)
 			goto out;
 
 	if ((st = init_tenant(tx, "globex", gtenant, err)) != CM_OK ||
@@ -332,8 +334,8 @@ init_demo(struct store *store, const char *tenant_id,
 		if ((st = demo_cluster(tx, gtenant, &globex[i], (int)i + 100,
 		    base, gids[i], err)) != CM_OK)
 			goto out;
-	if ((st = demo_alert(tx, gtenant, gids[1], &globex_alert, err)) !=
-	    CM_OK)
+	if ((st = demo_alert(tx, gtenant, gids[1], &globex_alert, guser,
+	    err)) != CM_OK)
 		goto out;
 	st = store_tx_commit(tx, err);
 	tx = NULL;

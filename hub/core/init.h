@@ -30,11 +30,12 @@ struct init_opts {
 enum cm_status init_run(const struct init_opts *o, struct cm_err *err);
 
 /*
- * Seed demo clusters, alerts and history into tenant_id, plus a second
- * tenant "globex" whose tenant-admin admin@globex.test shares password.
+ * Seed demo clusters, alerts and history into tenant_id (acknowledged and
+ * resolved by admin_id), plus a second tenant "globex" whose tenant-admin
+ * admin@globex.test shares the password hash.
  */
 enum cm_status init_demo(struct store *store, const char *tenant_id,
-    const char *password_hash, struct cm_err *err);
+    const char *admin_id, const char *password_hash, struct cm_err *err);
 
 /* True when dir already holds a hub's keys. */
 bool init_exists(const char *data_dir);

@@ -181,7 +181,8 @@ dashboard_top(struct store_tx *tx, const struct principal *p,
 		    store_rows_text(rows, 1));
 		json_add_string_or_null(o, "cluster_name",
 		    store_rows_text(rows, 2));
-		cJSON_AddStringToObject(o, "severity", store_rows_text(rows, 3));
+		cJSON_AddStringToObject(o, "severity",
+		    store_rows_text(rows, 3));
 		cJSON_AddStringToObject(o, "message", store_rows_text(rows, 4));
 		json_add_time(o, "created_at", store_rows_int(rows, 5));
 		cJSON_AddBoolToObject(o, "acknowledged",

@@ -20,7 +20,7 @@
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_HEADERS 8
-#define HTTP_REQUEST_ID_LEN 36
+#define HTTP_REQUEST_ID_LEN 64
 
 struct http_req {
 	const char *method;		/* "GET" */

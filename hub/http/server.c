@@ -303,9 +303,6 @@ server_queue(struct MHD_Connection *conn, struct http_req *req,
 	enum MHD_Result ret;
 	size_t i;
 
-	if (resp->status < 100 || resp->status > 599)
-		http_resp_fail(resp, CM_INTERNAL, NULL,
-		    "the handler gave no valid answer");
 	if (resp->body != NULL) {
 		r = MHD_create_response_from_buffer(resp->body_len, resp->body,
 		    MHD_RESPMEM_MUST_FREE);
@@ -413,6 +410,9 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url,
 		    "request body is larger than %zu bytes", srv->body_max);
 	else
 		srv->dispatch(srv->hub, &req, &resp);
+	if (resp.status < 100 || resp.status > 599)
+		http_resp_fail(&resp, CM_INTERNAL, NULL,
+		    "the handler gave no valid answer");
 
 	bytes_out = resp.body != NULL ? resp.body_len : 0;
 	ret = server_queue(conn, &req, &resp);

@@ -17,12 +17,14 @@
  * keyed by the query's address in a small open-addressing table, together
  * with the map from "$N" to sqlite's parameter index (sqlite numbers
  * "$N" parameters by first appearance, so "$2 ... $1" would otherwise bind
- * the wrong way round).  store_open applies the migrations of
- * schema_sqlite.c, tracked by PRAGMA user_version.
+ * the wrong way round).  Query objects are meant to be static; one
+ * reused at the same (stack) address with another text is re-prepared.
+ * A STORE_READ transaction refuses a statement that would write, so no
+ * write ever bypasses the writer slot.  store_open applies the migrations
+ * of schema_sqlite.c, tracked by PRAGMA user_version.
  *
- * It does not retry failed statements, log, or own a second database;
- * read-only attachments, backups and vacuuming are operator tasks
- * (docs/store.md).
+ * It does not retry failed statements, log, or attach other databases;
+ * backups and vacuuming are operator tasks (docs/store.md).
  */
 #include "config.h"
 

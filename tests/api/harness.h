@@ -20,7 +20,7 @@
 struct api_server {
 	char dir[256];		/* temporary root */
 	char data_dir[300];	/* the hub's data dir */
-	char url[128];
+	char url[256];
 	char admin_email[64];
 	char admin_password[64];
 	pid_t pid;

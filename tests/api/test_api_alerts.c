@@ -754,7 +754,7 @@ test_cross_tenant(void **state)
 	assert_non_null(before);
 	audits = sql_count("SELECT COUNT(*) FROM audit_logs WHERE "
 	    "resource_id = '%s'", gid);
-	/* Even the demo tenant's platform admin: tenancy comes from the token. */
+	/* Even the demo platform admin: the tenant comes from the token. */
 	r = post_alert(gid, "ack", admin_tok, NULL);
 	api_expect_error(r, 404, "NotFound");
 	api_resp_free(r);

@@ -619,6 +619,8 @@ test_update_and_history(void **state)
 	d = cJSON_GetObjectItemCaseSensitive(ev, "details");
 	assert_string_equal(jstr(d, "from"), "offline");
 	assert_string_equal(jstr(d, "to"), "healthy");
+	assert_string_equal(jstr(ev, "description"),
+	    "status changed from offline to healthy");
 	assert_string_equal(jstr(ev, "cluster_id"), id);
 	assert_non_null(jstr(ev, "actor_user_id"));
 	assert_non_null(jstr(ev, "created_at"));
@@ -630,9 +632,13 @@ test_update_and_history(void **state)
 	assert_string_equal(cJSON_GetArrayItem(f, 0)->valuestring, "region");
 	assert_string_equal(cJSON_GetArrayItem(f, 1)->valuestring, "labels");
 	assert_string_equal(cJSON_GetArrayItem(f, 2)->valuestring, "status");
+	assert_string_equal(jstr(ev, "description"),
+	    "updated region, labels, status");
 	/* newest first: the registration is the last item */
 	ev = cJSON_GetArrayItem(items(r), 2);
 	assert_string_equal(jstr(ev, "event_type"), "registered");
+	assert_string_equal(jstr(ev, "description"),
+	    "registered upd-test on aws");
 	api_resp_free(r);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_logs WHERE "
 	    "action = 'clusters.update' AND resource_id = '%s' AND "

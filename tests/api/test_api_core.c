@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -315,6 +316,44 @@ test_request_id(void **state)
 	api_resp_free(r);
 }
 
+/* The access log names the caller of an authenticated request
+ * (regression: the principal was cleared before the line was written). */
+static void
+test_access_log_names_user(void **state)
+{
+	char *tok = api_admin_token(srv);
+	struct api_resp *r = api_call_h(srv, "GET", "/api/v1/users/me?x=1",
+	    tok, NULL, "X-Request-Id: access-log-check");
+	char *path = api_fmt("%s/access.log", srv->data_dir);
+	char line[2048];
+	bool found = false;
+	FILE *fp;
+
+	assert_int_equal(r->status, 200);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		cJSON *j;
+
+		if (strstr(line, "access-log-check") == NULL)
+			continue;
+		j = cJSON_Parse(line);
+		assert_non_null(j);
+		assert_string_equal(jstr(j, "route"), "/api/v1/users/me");
+		assert_string_equal(jstr(j, "path"), "/api/v1/users/me");
+		assert_string_equal(jstr(j, "user_id"), jstr(r->json, "id"));
+		assert_string_equal(jstr(j, "tenant_id"),
+		    jstr(r->json, "tenant_id"));
+		cJSON_Delete(j);
+		found = true;
+	}
+	fclose(fp);
+	assert_true(found);
+	free(path);
+	api_resp_free(r);
+	free(tok);
+}
+
 int
 main(void)
 {
@@ -330,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_body_too_large),
 		cmocka_unit_test(test_ops_endpoints),
 		cmocka_unit_test(test_request_id),
+		cmocka_unit_test(test_access_log_names_user),
 	};
 
 	return cmocka_run_group_tests_name("api_core", tests, setup,

@@ -200,7 +200,8 @@ test_credentials_valid(void **state)
 	assert_int_equal(clusters_check_credentials(j, &kind, &err), CM_OK);
 	assert_string_equal(kind, "client_cert");
 	cJSON_Delete(j);
-	j = parse("{\"kind\":\"kubeconfig\",\"kubeconfig\":\"apiVersion: v1\"}");
+	j = parse("{\"kind\":\"kubeconfig\","
+	    "\"kubeconfig\":\"apiVersion: v1\"}");
 	assert_int_equal(clusters_check_credentials(j, &kind, &err), CM_OK);
 	assert_string_equal(kind, "kubeconfig");
 	cJSON_Delete(j);

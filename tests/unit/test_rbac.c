@@ -235,8 +235,8 @@ matrix_check(const char *md, struct buf *report)
 	for (c = 1; c < t->ncols[0]; c++) {
 		if (!rbac_role_parse(t->cell[0][c], &role) ||
 		    role_seen[role]) {
-			buf_add(report, "matrix column %zu: unknown or repeated "
-			    "role \"%s\"\n", c, t->cell[0][c]);
+			buf_add(report, "matrix column %zu: unknown or "
+			    "repeated role \"%s\"\n", c, t->cell[0][c]);
 			problems++;
 			goto out;
 		}
@@ -484,8 +484,8 @@ test_routes_check_catches_drift(void **state)
 	struct buf report = { NULL, 0, 0 };
 	char *md;
 
-	md = edit(read_doc(), "| DELETE | `/api/v1/users/:id` | users:write |\n",
-	    "");
+	md = edit(read_doc(),
+	    "| DELETE | `/api/v1/users/:id` | users:write |\n", "");
 	assert_int_equal(routes_check(md, &report), 1);
 	assert_non_null(strstr(report.s,
 	    "route table lacks DELETE /api/v1/users/:id\n"));
