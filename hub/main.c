@@ -27,10 +27,12 @@
 #include "hub/http/accesslog.h"
 #include "hub/http/metrics.h"
 #include "hub/http/ratelimit.h"
+#include "hub/http/respcache.h"
 #include "hub/http/server.h"
 #include "hub/store/store.h"
 
 #define RATELIMIT_KEYS 65536
+#define LIST_CACHE_SLOTS 1024
 
 static void
 usage(FILE *fp)
@@ -190,6 +192,7 @@ hub_open(struct hub *hub, struct cm_err *err)
 	password_init((unsigned)cfg->hash_concurrency);
 	hub->metrics = metrics_new();
 	hub->ratelimit = ratelimit_new(RATELIMIT_KEYS);
+	hub->lists = respcache_new(LIST_CACHE_SLOTS);
 	hub->routes = api_routes;
 	hub->nroutes = api_routes_count;
 	hub->started_ms = time_now_ms();
@@ -200,6 +203,7 @@ static void
 hub_close(struct hub *hub)
 {
 	ratelimit_free(hub->ratelimit);
+	respcache_free(hub->lists);
 	metrics_free(hub->metrics);
 	accesslog_close(hub->accesslog);
 	store_close(hub->store);

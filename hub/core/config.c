@@ -59,7 +59,7 @@ static const struct config_entry config_table[] = {
 	    "most concurrent connections from one address (0: no limit)"),
 	CFG_LONG("conn_timeout", conn_timeout, "30", 1, 3600,
 	    "seconds an idle connection is kept"),
-	CFG_LONG("conn_memory", conn_memory, "65536", 16384, 16777216,
+	CFG_LONG("conn_memory", conn_memory, "32768", 16384, 16777216,
 	    "bytes of buffer per connection"),
 	CFG_LONG("body_max", body_max, "1048576", 1024, 67108864,
 	    "largest request body in bytes; larger answers 413"),

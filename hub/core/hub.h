@@ -19,6 +19,7 @@ struct store;
 struct metrics;
 struct ratelimit;
 struct accesslog;
+struct respcache;
 struct route;
 
 #define HUB_KEY_LEN 32
@@ -31,6 +32,7 @@ struct hub {
 	struct metrics *metrics;
 	struct ratelimit *ratelimit;
 	struct accesslog *accesslog;
+	struct respcache *lists;	/* rendered lists by revision */
 	const struct route *routes;
 	size_t nroutes;
 	long long started_ms;

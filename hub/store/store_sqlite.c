@@ -13,13 +13,9 @@
  * an error rather than a deadlock.  Readers are never blocked by the
  * writer (WAL snapshots).
  *
- * Each connection caches one prepared statement per struct store_query,
- * keyed by the query's address in a small open-addressing table, together
- * with the map from "$N" to sqlite's parameter index (sqlite numbers
- * "$N" parameters by first appearance, so "$2 ... $1" would otherwise bind
- * the wrong way round).  Query objects are meant to be static; one
- * reused at the same (stack) address with another text is re-prepared.
- * A STORE_READ transaction refuses a statement that would write, so no
+ * Each connection keeps one prepared statement per struct store_query
+ * (stmt_cache.c); failures become statuses in sqlite_error.c.  A
+ * STORE_READ transaction refuses a statement that would write, so no
  * write ever bypasses the writer slot.  store_open applies the migrations
  * of schema_sqlite.c, tracked by PRAGMA user_version.
  *
@@ -30,38 +26,26 @@
 
 #include "store.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "backend/xalloc.h"
 #include "hub/store/schema.h"
+#include "hub/store/sqlite_error.h"
+#include "hub/store/stmt_cache.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
-#define STORE_CACHE_MIN 32	/* initial statement slots per connection */
-
-/* A cached statement and where each "$N" lives in it. */
-struct stmt_slot {
-	const struct store_query *q;	/* NULL: empty slot */
-	const char *sql;		/* q->sqlite when prepared */
-	sqlite3_stmt *stmt;
-	int nparams;
-	int *param_index;		/* [N - 1] = sqlite index of "$N" */
-};
 
 struct conn {
 	sqlite3 *db;
-	struct stmt_slot *slots;
-	size_t cap;			/* power of two */
-	size_t used;
+	struct stmt_cache cache;	/* its prepared statements */
 	bool busy;			/* lent to a transaction */
 };
 
@@ -111,305 +95,6 @@ static const struct store_query q_user_version = {
 	"store.user_version", "PRAGMA user_version", NULL
 };
 
-/* Copy src into dst, turning each run of white space into one space. */
-static void
-squeeze(char *dst, size_t size, const char *src)
-{
-	size_t n = 0;
-	bool space = false;
-
-	for (; *src != '\0' && n + 1 < size; src++) {
-		if (isspace((unsigned char)*src)) {
-			space = n > 0;
-			continue;
-		}
-		if (space && n + 2 < size)
-			dst[n++] = ' ';
-		space = false;
-		dst[n++] = *src;
-	}
-	dst[n] = '\0';
-}
-
-/* Column of "table.col" (the last one of "t.a, t.b"). */
-static void
-field_of_columns(const char *cols, char *field, size_t size)
-{
-	const char *last = strrchr(cols, '.');
-
-	snprintf(field, size, "%s", last != NULL ? last + 1 : cols);
-}
-
-/*
- * The column a CHECK expression tests: its first identifier that is
- * neither a keyword nor a function name ("labels IS NULL OR
- * json_valid(labels)" -> "labels").  Empty when there is none.
- */
-static void
-field_of_check(const char *expr, char *field, size_t size)
-{
-	static const char *const keywords[] = {
-		"AND", "BETWEEN", "CASE", "ELSE", "END", "GLOB", "IN", "IS",
-		"LIKE", "NOT", "NULL", "OR", "THEN", "WHEN", NULL,
-	};
-	const char *p = expr;
-	const char *start;
-	const char *next;
-	size_t len;
-	size_t i;
-	bool keyword;
-
-	field[0] = '\0';
-	while (*p != '\0') {
-		if (*p == '\'') {
-			p = strchr(p + 1, '\'');
-			if (p == NULL)
-				return;
-			p++;
-			continue;
-		}
-		if (!isalnum((unsigned char)*p) && *p != '_') {
-			p++;
-			continue;
-		}
-		start = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		len = (size_t)(p - start);
-		for (next = p; isspace((unsigned char)*next); next++)
-			;
-		if (isdigit((unsigned char)*start) || *next == '(')
-			continue;
-		keyword = false;
-		for (i = 0; keywords[i] != NULL; i++) {
-			if (strlen(keywords[i]) == len &&
-			    strncasecmp(keywords[i], start, len) == 0)
-				keyword = true;
-		}
-		if (!keyword) {
-			snprintf(field, size, "%.*s", (int)len, start);
-			return;
-		}
-	}
-}
-
-/*
- * Fill err from a failed sqlite call on db.  Constraint messages name the
- * constraint or column, never a value: sqlite's own text for these cases
- * carries the schema's words only.
- */
-static enum cm_status
-store_fail(sqlite3 *db, int rc, const struct store_query *q,
-    struct cm_err *err)
-{
-	const char *msg = sqlite3_errmsg(db);
-	const char *detail = strstr(msg, "failed: ");
-	char text[CM_ERR_MSG_MAX];
-	char field[CM_ERR_FIELD_MAX];
-
-	text[0] = '\0';
-	field[0] = '\0';
-	if (detail != NULL)
-		squeeze(text, sizeof text, detail + strlen("failed: "));
-	switch (rc) {
-	case SQLITE_CONSTRAINT_UNIQUE:
-	case SQLITE_CONSTRAINT_PRIMARYKEY:
-		field_of_columns(text, field, sizeof field);
-		return cm_err_set(err, CM_CONFLICT, field,
-		    "UNIQUE constraint on %s: the value is already taken "
-		    "(%s)", text, q->name);
-	case SQLITE_CONSTRAINT_NOTNULL:
-		field_of_columns(text, field, sizeof field);
-		return cm_err_set(err, CM_VALIDATION, field,
-		    "NOT NULL constraint on %s: a value is required (%s)",
-		    text, q->name);
-	case SQLITE_CONSTRAINT_CHECK:
-		field_of_check(text, field, sizeof field);
-		return cm_err_set(err, CM_VALIDATION, field,
-		    "CHECK constraint failed: %s (%s)", text, q->name);
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return cm_err_set(err, CM_VALIDATION, NULL,
-		    "FOREIGN KEY constraint failed: a referenced row does "
-		    "not exist or the row is still referenced (%s)",
-		    q->name);
-	case SQLITE_CONSTRAINT_DATATYPE:
-		return cm_err_set(err, CM_VALIDATION, NULL,
-		    "a value has the wrong type (%s)", q->name);
-	default:
-		return cm_err_set(err, CM_STORE, NULL, "%s: %s (%s)",
-		    q->name, msg, sqlite3_errstr(rc));
-	}
-}
-
-static size_t
-slot_hash(const struct store_query *q, size_t cap)
-{
-	uint64_t h = (uint64_t)(uintptr_t)q;
-
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	return (size_t)h & (cap - 1);
-}
-
-static struct stmt_slot *
-conn_find_slot(struct conn *c, const struct store_query *q)
-{
-	size_t i = slot_hash(q, c->cap);
-
-	while (c->slots[i].q != NULL && c->slots[i].q != q)
-		i = (i + 1) & (c->cap - 1);
-	return &c->slots[i];
-}
-
-/* Double the table; slots move, so callers look up again afterwards. */
-static void
-conn_grow_cache(struct conn *c)
-{
-	struct stmt_slot *old = c->slots;
-	size_t oldcap = c->cap;
-	size_t i;
-
-	c->cap = oldcap * 2;
-	c->slots = xcalloc(c->cap, sizeof *c->slots);
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].q != NULL)
-			*conn_find_slot(c, old[i].q) = old[i];
-	}
-	free(old);
-}
-
-/* Map each "$N" of stmt to its sqlite index; false if not $1..$n. */
-static bool
-slot_map_params(struct stmt_slot *slot)
-{
-	const char *name;
-	char *end;
-	long n;
-	int i;
-
-	slot->nparams = sqlite3_bind_parameter_count(slot->stmt);
-	if (slot->nparams == 0)
-		return true;
-	slot->param_index = xcalloc((size_t)slot->nparams, sizeof(int));
-	for (i = 1; i <= slot->nparams; i++) {
-		name = sqlite3_bind_parameter_name(slot->stmt, i);
-		if (name == NULL || name[0] != '$' || name[1] < '1' ||
-		    name[1] > '9')
-			return false;
-		errno = 0;
-		n = strtol(name + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || n > slot->nparams ||
-		    slot->param_index[n - 1] != 0)
-			return false;
-		slot->param_index[n - 1] = i;
-	}
-	return true;
-}
-
-/*
- * The ready-to-bind statement of q on c: from the cache (reset, bindings
- * cleared) or freshly prepared and cached.
- */
-static enum cm_status
-conn_prepare(struct conn *c, const struct store_query *q,
-    struct stmt_slot **out, struct cm_err *err)
-{
-	struct stmt_slot *slot = conn_find_slot(c, q);
-	struct stmt_slot fresh = { q, q->sqlite, NULL, 0, NULL };
-	const char *tail = NULL;
-	bool reuse = false;
-	int rc;
-
-	if (q->sqlite == NULL)
-		return cm_err_set(err, CM_STORE, NULL,
-		    "%s: no sqlite text", q->name);
-	if (slot->q == q && slot->sql == q->sqlite) {
-		sqlite3_reset(slot->stmt);
-		sqlite3_clear_bindings(slot->stmt);
-		*out = slot;
-		return CM_OK;
-	}
-	if (slot->q == q) {
-		/* A query object on the stack, reused at the same address
-		 * for another text: drop the stale statement. */
-		sqlite3_finalize(slot->stmt);
-		free(slot->param_index);
-		memset(slot, 0, sizeof *slot);
-		slot->q = q;
-		reuse = true;
-	}
-	rc = sqlite3_prepare_v3(c->db, q->sqlite, -1,
-	    SQLITE_PREPARE_PERSISTENT, &fresh.stmt, &tail);
-	if (rc != SQLITE_OK)
-		return store_fail(c->db, rc, q, err);
-	while (tail != NULL && isspace((unsigned char)*tail))
-		tail++;
-	if (fresh.stmt == NULL || (tail != NULL && *tail != '\0')) {
-		sqlite3_finalize(fresh.stmt);
-		return cm_err_set(err, CM_STORE, NULL,
-		    "%s: the text must hold exactly one statement", q->name);
-	}
-	if (!slot_map_params(&fresh)) {
-		sqlite3_finalize(fresh.stmt);
-		free(fresh.param_index);
-		return cm_err_set(err, CM_STORE, NULL,
-		    "%s: parameters must be $1..$N with no gaps", q->name);
-	}
-	if (!reuse && (c->used + 1) * 2 > c->cap) {
-		conn_grow_cache(c);
-		slot = conn_find_slot(c, q);
-	}
-	*slot = fresh;
-	if (!reuse)
-		c->used++;
-	*out = slot;
-	return CM_OK;
-}
-
-/* Bind args to slot by name; text is copied when it must outlive us. */
-static enum cm_status
-slot_bind(struct conn *c, struct stmt_slot *slot, const struct store_query *q,
-    const struct store_arg *args, size_t nargs, bool copy, struct cm_err *err)
-{
-	sqlite3_destructor_type dtor = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
-	size_t i;
-	int idx;
-	int rc;
-
-	if (nargs != (size_t)slot->nparams)
-		return cm_err_set(err, CM_STORE, NULL,
-		    "%s: takes %d parameters, %zu given", q->name,
-		    slot->nparams, nargs);
-	for (i = 0; i < nargs; i++) {
-		idx = slot->param_index[i];
-		switch (args[i].type) {
-		case STORE_ARG_NULL:
-			rc = sqlite3_bind_null(slot->stmt, idx);
-			break;
-		case STORE_ARG_TEXT:
-			rc = args[i].text == NULL ?
-			    sqlite3_bind_null(slot->stmt, idx) :
-			    sqlite3_bind_text(slot->stmt, idx, args[i].text,
-			    -1, dtor);
-			break;
-		case STORE_ARG_INT:
-			rc = sqlite3_bind_int64(slot->stmt, idx, args[i].i);
-			break;
-		case STORE_ARG_REAL:
-			rc = sqlite3_bind_double(slot->stmt, idx, args[i].d);
-			break;
-		default:
-			return cm_err_set(err, CM_STORE, NULL,
-			    "%s: parameter $%zu has an unknown type",
-			    q->name, i + 1);
-		}
-		if (rc != SQLITE_OK)
-			return store_fail(c->db, rc, q, err);
-	}
-	return CM_OK;
-}
-
 /* Run q on c to completion; *changes (may be NULL) gets the row count. */
 static enum cm_status
 conn_run(struct conn *c, const struct store_query *q,
@@ -422,20 +107,20 @@ conn_run(struct conn *c, const struct store_query *q,
 
 	if (changes != NULL)
 		*changes = 0;
-	st = conn_prepare(c, q, &slot, err);
+	st = stmt_cache_prepare(&c->cache, c->db, q, &slot, err);
 	if (st != CM_OK)
 		return st;
 	if (read_only && !sqlite3_stmt_readonly(slot->stmt))
 		return cm_err_set(err, CM_STORE, NULL,
 		    "%s: writes inside a read transaction", q->name);
-	st = slot_bind(c, slot, q, args, nargs, false, err);
+	st = stmt_cache_bind(c->db, slot, q, args, nargs, false, err);
 	if (st != CM_OK)
 		goto out;
 	do
 		rc = sqlite3_step(slot->stmt);
 	while (rc == SQLITE_ROW);
 	if (rc != SQLITE_DONE) {
-		st = store_fail(c->db, rc, q, err);
+		st = sqlite_error_set(c->db, rc, q, err);
 		goto out;
 	}
 	if (changes != NULL && !sqlite3_stmt_readonly(slot->stmt))
@@ -454,13 +139,13 @@ conn_int(struct conn *c, const struct store_query *q, struct cm_err *err)
 	int64_t v = -1;
 	int rc;
 
-	if (conn_prepare(c, q, &slot, err) != CM_OK)
+	if (stmt_cache_prepare(&c->cache, c->db, q, &slot, err) != CM_OK)
 		return -1;
 	rc = sqlite3_step(slot->stmt);
 	if (rc == SQLITE_ROW)
 		v = sqlite3_column_int64(slot->stmt, 0);
 	else
-		store_fail(c->db, rc, q, err);
+		sqlite_error_set(c->db, rc, q, err);
 	sqlite3_reset(slot->stmt);
 	return v;
 }
@@ -475,8 +160,8 @@ conn_exec_text(struct conn *c, const char *what, const char *sql,
 
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		return store_fail(c->db, sqlite3_extended_errcode(c->db), &q,
-		    err);
+		return sqlite_error_set(c->db,
+		    sqlite3_extended_errcode(c->db), &q, err);
 	return CM_OK;
 }
 
@@ -559,8 +244,7 @@ conn_open(struct conn *c, const char *path, bool memory, struct cm_err *err)
 		return cm_err_set(err, CM_STORE, NULL, "cannot open %s: %s",
 		    path, c->db != NULL ? sqlite3_errmsg(c->db) :
 		    sqlite3_errstr(rc));
-	c->cap = STORE_CACHE_MIN;
-	c->slots = xcalloc(c->cap, sizeof *c->slots);
+	stmt_cache_init(&c->cache);
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
 	/* Strings are 'single-quoted' only, as in PostgreSQL. */
@@ -574,8 +258,8 @@ conn_open(struct conn *c, const char *path, bool memory, struct cm_err *err)
 		rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
-		return store_fail(c->db, sqlite3_extended_errcode(c->db), &q,
-		    err);
+		return sqlite_error_set(c->db,
+		    sqlite3_extended_errcode(c->db), &q, err);
 	}
 	mode = (const char *)sqlite3_column_text(stmt, 0);
 	wal = mode != NULL && strcmp(mode, "wal") == 0;
@@ -589,15 +273,7 @@ conn_open(struct conn *c, const char *path, bool memory, struct cm_err *err)
 static void
 conn_close(struct conn *c)
 {
-	size_t i;
-
-	for (i = 0; c->slots != NULL && i < c->cap; i++) {
-		if (c->slots[i].q == NULL)
-			continue;
-		sqlite3_finalize(c->slots[i].stmt);
-		free(c->slots[i].param_index);
-	}
-	free(c->slots);
+	stmt_cache_done(&c->cache);
 	sqlite3_close(c->db);
 	memset(c, 0, sizeof *c);
 }
@@ -882,13 +558,14 @@ store_query(struct store_tx *tx, const struct store_query *q,
 		return cm_err_set(err, CM_STORE, NULL,
 		    "%s: a cursor (%s) is still open", q->name,
 		    tx->rows->q->name);
-	st = conn_prepare(tx->conn, q, &slot, err);
+	st = stmt_cache_prepare(&tx->conn->cache, tx->conn->db, q, &slot,
+	    err);
 	if (st != CM_OK)
 		return st;
 	if (tx->mode == STORE_READ && !sqlite3_stmt_readonly(slot->stmt))
 		return cm_err_set(err, CM_STORE, NULL,
 		    "%s: writes inside a read transaction", q->name);
-	st = slot_bind(tx->conn, slot, q, args, nargs, true, err);
+	st = stmt_cache_bind(tx->conn->db, slot, q, args, nargs, true, err);
 	if (st != CM_OK) {
 		sqlite3_clear_bindings(slot->stmt);
 		return st;
@@ -929,7 +606,7 @@ store_rows_next(struct store_rows *rows, struct cm_err *err)
 		return 0;
 	}
 	rows->state = ROWS_FAILED;
-	store_fail(rows->tx->conn->db, rc, rows->q, err);
+	sqlite_error_set(rows->tx->conn->db, rc, rows->q, err);
 	return -1;
 }
 

@@ -1,6 +1,6 @@
 /*
- * users.c - the users service and its /api/v1/users handlers.  See
- * users.h.
+ * users.c - the users service: read, list, create, update and delete
+ * users and replace their roles.  See users.h.
  *
  * Every service call is one store transaction: it finds the target in
  * the caller's scope (another tenant's user is "not found"), applies the
@@ -10,9 +10,11 @@
  * transaction opens, so it never holds the writer.  A denial (403) is
  * audited after the transaction has been rolled back, in one of its own.
  *
- * It does not manage tenants (tenants.c), sessions or tokens (auth.c),
- * and it never puts a password, a hash or a token into a response or an
- * audit row: audit details carry field names and role names only.
+ * It does not parse requests (users_http.c) or check input values
+ * (users_input.c), manage tenants (tenants.c), sessions or tokens
+ * (auth.c), and it never puts a password, a hash or a token into a
+ * response or an audit row: audit details carry field names and role
+ * names only.
  */
 #include "config.h"
 
@@ -26,18 +28,12 @@
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
-#include "hub/api/api.h"
 #include "hub/audit/audit.h"
 #include "hub/auth/password.h"
 #include "hub/auth/rbac.h"
 #include "hub/core/hub.h"
-#include "hub/http/http.h"
 #include "hub/store/store.h"
-
-#define USERS_Q_MAX 255		/* bytes of the ?q= search text */
-#define USERS_ROLES_MAX 16	/* entries of a roles array */
-
-#define IS_PA(p) (((p)->roles & (1u << ROLE_PLATFORM_ADMIN)) != 0)
+#include "hub/users/users_impl.h"
 
 /* Columns of a user object, in the order users_row_json reads them. */
 #define USER_COLS \
@@ -161,18 +157,6 @@ static const struct store_query q_delete = {
 	NULL,
 };
 
-static const char *const create_keys[] = {
-	"email", "name", "password", "role", "tenant_id", NULL
-};
-static const char *const update_keys[] = {
-	"name", "email", "status", "password", NULL
-};
-static const char *const roles_keys[] = { "roles", NULL };
-static const char *const list_statuses[] = {
-	"active", "disabled", "pending", NULL
-};
-static const char *const update_statuses[] = { "active", "disabled", NULL };
-
 /* The facts about a target user the object rules look at. */
 struct users_target {
 	char email[USERS_EMAIL_MAX + 1];
@@ -236,69 +220,6 @@ users_row_json(struct store_rows *r)
 	json_add_time(o, "created_at", store_rows_int(r, 6));
 	json_add_time(o, "updated_at", store_rows_int(r, 7));
 	return o;
-}
-
-/* "platform-admin, tenant-admin, ..." for messages. */
-static void
-users_role_list(char *buf, size_t size)
-{
-	size_t used = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < ROLE_COUNT && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-		    i ? ", " : "", rbac_role_name((enum role)i));
-}
-
-static enum cm_status
-users_check_role(const char *field, const char *name, enum role *out,
-    struct cm_err *err)
-{
-	char list[128];
-
-	if (name != NULL && rbac_role_parse(name, out))
-		return CM_OK;
-	users_role_list(list, sizeof list);
-	return cm_err_set(err, CM_VALIDATION, field,
-	    "%s must be one of: %s", field, list);
-}
-
-/* One '@' with text on both sides, no spaces or control characters. */
-static enum cm_status
-users_check_email(const char *s, struct cm_err *err)
-{
-	const char *at = strchr(s, '@');
-	const unsigned char *c;
-
-	if (strlen(s) > USERS_EMAIL_MAX)
-		return cm_err_set(err, CM_VALIDATION, "email",
-		    "email must be at most %d bytes", USERS_EMAIL_MAX);
-	if (at == NULL || at == s || at[1] == '\0' ||
-	    strchr(at + 1, '@') != NULL)
-		return cm_err_set(err, CM_VALIDATION, "email",
-		    "email must look like name@example.com");
-	for (c = (const unsigned char *)s; *c != '\0'; c++)
-		if (*c <= 0x20 || *c == 0x7f)
-			return cm_err_set(err, CM_VALIDATION, "email",
-			    "email must not contain spaces or control "
-			    "characters");
-	return CM_OK;
-}
-
-static enum cm_status
-users_check_name(const char *s, struct cm_err *err)
-{
-	const unsigned char *c;
-
-	if (strlen(s) > USERS_NAME_MAX)
-		return cm_err_set(err, CM_VALIDATION, "name",
-		    "name must be at most %d bytes", USERS_NAME_MAX);
-	for (c = (const unsigned char *)s; *c != '\0'; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return cm_err_set(err, CM_VALIDATION, "name",
-			    "name must not contain control characters");
-	return CM_OK;
 }
 
 /* The who/where of an audit row: the caller, and origin's ip/request. */
@@ -491,30 +412,13 @@ users_list(struct hub *hub, const struct principal *p,
 	char last[USERS_EMAIL_MAX + 1] = "";
 	bool more = false;
 	enum cm_status st;
-	enum role role;
 	int64_t n = 0;
-	int i, rc;
+	int rc;
 
 	*items = NULL;
 	*next_key = NULL;
-	if (f->status != NULL) {
-		for (i = 0; list_statuses[i] != NULL; i++)
-			if (strcmp(list_statuses[i], f->status) == 0)
-				break;
-		if (list_statuses[i] == NULL)
-			return cm_err_set(err, CM_VALIDATION, "status",
-			    "status must be one of: active, disabled, "
-			    "pending");
-	}
-	if (f->role != NULL &&
-	    users_check_role("role", f->role, &role, err) != CM_OK)
-		return err->status;
-	if (f->tenant_id != NULL && !uuid_is_valid(f->tenant_id))
-		return cm_err_set(err, CM_VALIDATION, "tenant_id",
-		    "tenant_id must be a tenant id (a UUID)");
-	if (f->q != NULL && strlen(f->q) > USERS_Q_MAX)
-		return cm_err_set(err, CM_VALIDATION, "q",
-		    "q must be at most %d bytes", USERS_Q_MAX);
+	if ((st = users_filter_check(f, err)) != CM_OK)
+		return st;
 
 	if ((st = store_tx_begin(hub->store, STORE_READ, &tx, err)) != CM_OK)
 		return st;
@@ -563,46 +467,6 @@ users_get(struct hub *hub, const struct principal *p, const char *id,
 	st = users_fetch(tx, p, id, out, err);
 	store_tx_rollback(tx);
 	return st;
-}
-
-/* Object rules of create that need no store: fields, then permission. */
-static enum cm_status
-users_create_check(const struct principal *p, const struct user_create *in,
-    enum role *role, bool *denied, struct cm_err *err)
-{
-	*denied = false;
-	if (in->email == NULL || in->email[0] == '\0')
-		return cm_err_set(err, CM_VALIDATION, "email",
-		    "email is required");
-	if (users_check_email(in->email, err) != CM_OK)
-		return err->status;
-	if (in->name != NULL && users_check_name(in->name, err) != CM_OK)
-		return err->status;
-	if (in->password == NULL)
-		return cm_err_set(err, CM_VALIDATION, "password",
-		    "password is required");
-	if (password_check_policy(in->password, err) != CM_OK)
-		return err->status;
-	if (in->role == NULL)
-		return cm_err_set(err, CM_VALIDATION, "role",
-		    "role is required");
-	if (users_check_role("role", in->role, role, err) != CM_OK)
-		return err->status;
-	if (in->tenant_id != NULL && !IS_PA(p)) {
-		*denied = true;
-		return cm_err_set(err, CM_FORBIDDEN, "tenant_id",
-		    "only a platform-admin may choose the tenant of a user");
-	}
-	if (in->tenant_id != NULL && !uuid_is_valid(in->tenant_id))
-		return cm_err_set(err, CM_VALIDATION, "tenant_id",
-		    "tenant_id must be a tenant id (a UUID)");
-	if (*role == ROLE_PLATFORM_ADMIN && !IS_PA(p)) {
-		*denied = true;
-		return cm_err_set(err, CM_FORBIDDEN, "role",
-		    "only a platform-admin may grant the platform-admin "
-		    "role");
-	}
-	return CM_OK;
 }
 
 enum cm_status
@@ -688,41 +552,6 @@ out:
 	cJSON_Delete(d);
 	free(hash);
 	return st;
-}
-
-/* Field rules of an update that need no store. */
-static enum cm_status
-users_update_check(const struct principal *p, const char *id,
-    const struct user_update *in, struct cm_err *err)
-{
-	int i;
-
-	if (!in->set_name && in->email == NULL && in->status == NULL &&
-	    in->password == NULL)
-		return cm_err_set(err, CM_VALIDATION, NULL,
-		    "nothing to update: give at least one of name, email, "
-		    "status, password");
-	if (in->set_name && in->name != NULL &&
-	    users_check_name(in->name, err) != CM_OK)
-		return err->status;
-	if (in->email != NULL && users_check_email(in->email, err) != CM_OK)
-		return err->status;
-	if (in->status != NULL) {
-		for (i = 0; update_statuses[i] != NULL; i++)
-			if (strcmp(update_statuses[i], in->status) == 0)
-				break;
-		if (update_statuses[i] == NULL)
-			return cm_err_set(err, CM_VALIDATION, "status",
-			    "status must be one of: active, disabled");
-		if (strcmp(in->status, "disabled") == 0 &&
-		    strcmp(id, p->user_id) == 0)
-			return cm_err_set(err, CM_VALIDATION, "status",
-			    "you may not disable your own account");
-	}
-	if (in->password != NULL &&
-	    password_check_policy(in->password, err) != CM_OK)
-		return err->status;
-	return CM_OK;
 }
 
 enum cm_status
@@ -853,29 +682,6 @@ out:
 	return st;
 }
 
-/* Parse a roles list into a set: non-empty, known, distinct. */
-static enum cm_status
-users_roles_check(const char *const *roles, size_t n, role_set *set,
-    struct cm_err *err)
-{
-	enum role r;
-	size_t i;
-
-	*set = 0;
-	if (n == 0)
-		return cm_err_set(err, CM_VALIDATION, "roles",
-		    "roles must list at least one role");
-	for (i = 0; i < n; i++) {
-		if (users_check_role("roles", roles[i], &r, err) != CM_OK)
-			return err->status;
-		if (*set & (1u << r))
-			return cm_err_set(err, CM_VALIDATION, "roles",
-			    "role \"%s\" is listed twice", roles[i]);
-		*set |= 1u << r;
-	}
-	return CM_OK;
-}
-
 enum cm_status
 users_set_roles(struct hub *hub, const struct principal *p,
     const struct audit_entry *origin, const char *id,
@@ -950,217 +756,4 @@ out:
 		users_audit_denial(hub, p, origin, "users.roles", id, err);
 	cJSON_Delete(d);
 	return st;
-}
-
-/* Handlers: parse the request, call the service, answer. */
-
-/*
- * Read an optional string field that, when present, must be a non-empty
- * string (null is a wrong type here, not "absent").
- */
-static enum cm_status
-users_opt_string(const cJSON *body, const char *key, size_t maxlen,
-    const char **out, struct cm_err *err)
-{
-	*out = NULL;
-	if (cJSON_GetObjectItemCaseSensitive(body, key) == NULL)
-		return CM_OK;
-	return json_get_string(body, key, true, maxlen, out, err);
-}
-
-void
-users_me_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	struct cm_err err;
-	cJSON *out = NULL;
-	enum cm_status st;
-
-	cm_err_clear(&err);
-	st = users_me(hub, req->principal, &out, &err);
-	api_reply(resp, st, 200, out, &err);
-}
-
-void
-users_list_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	struct user_filter f;
-	struct api_page page;
-	struct cm_err err;
-	cJSON *items = NULL;
-	char *next = NULL;
-
-	cm_err_clear(&err);
-	f.tenant_id = http_req_query(req, "tenant_id");
-	f.status = http_req_query(req, "status");
-	f.role = http_req_query(req, "role");
-	f.q = http_req_query(req, "q");
-	if (f.q != NULL && f.q[0] == '\0')
-		f.q = NULL;
-	if (api_page_parse(hub, req, &page, &err) != CM_OK ||
-	    users_list(hub, req->principal, &f, page.limit, page.after,
-	    &items, &next, &err) != CM_OK) {
-		http_resp_error(resp, &err);
-		return;
-	}
-	http_resp_json(resp, 200, api_list(items, next));
-	free(next);
-}
-
-void
-users_create_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	struct user_create in;
-	struct audit_entry origin;
-	struct cm_err err;
-	cJSON *body, *out = NULL;
-	enum cm_status st;
-
-	cm_err_clear(&err);
-	if ((body = api_body(req, resp)) == NULL)
-		return;
-	memset(&in, 0, sizeof in);
-	if ((st = json_check_keys(body, create_keys, &err)) != CM_OK ||
-	    (st = json_get_string(body, "email", true, USERS_EMAIL_MAX,
-	    &in.email, &err)) != CM_OK ||
-	    (st = json_get_string(body, "name", false, USERS_NAME_MAX,
-	    &in.name, &err)) != CM_OK ||
-	    (st = json_get_string(body, "password", true, PASSWORD_MAX_LEN,
-	    &in.password, &err)) != CM_OK ||
-	    (st = json_get_string(body, "role", true, 64, &in.role,
-	    &err)) != CM_OK ||
-	    (st = users_opt_string(body, "tenant_id", 64, &in.tenant_id,
-	    &err)) != CM_OK)
-		goto out;
-	api_audit_init(&origin, req, "users.create", "user", NULL);
-	st = users_create(hub, req->principal, &origin, &in, &out, &err);
-out:
-	api_reply(resp, st, 201, out, &err);
-	cJSON_Delete(body);
-}
-
-void
-users_get_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	const char *id = api_id_param(req, resp, 0);
-	struct cm_err err;
-	cJSON *out = NULL;
-	enum cm_status st;
-
-	if (id == NULL)
-		return;
-	cm_err_clear(&err);
-	st = users_get(hub, req->principal, id, &out, &err);
-	api_reply(resp, st, 200, out, &err);
-}
-
-void
-users_update_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	const char *id = api_id_param(req, resp, 0);
-	const cJSON *name;
-	struct user_update in;
-	struct audit_entry origin;
-	struct cm_err err;
-	cJSON *body, *out = NULL;
-	enum cm_status st;
-
-	if (id == NULL)
-		return;
-	cm_err_clear(&err);
-	if ((body = api_body(req, resp)) == NULL)
-		return;
-	memset(&in, 0, sizeof in);
-	name = cJSON_GetObjectItemCaseSensitive(body, "name");
-	in.set_name = name != NULL;
-	if ((st = json_check_keys(body, update_keys, &err)) != CM_OK ||
-	    (st = json_get_string(body, "name", false, USERS_NAME_MAX,
-	    &in.name, &err)) != CM_OK ||
-	    (st = users_opt_string(body, "email", USERS_EMAIL_MAX, &in.email,
-	    &err)) != CM_OK ||
-	    (st = users_opt_string(body, "status", 32, &in.status,
-	    &err)) != CM_OK ||
-	    (st = users_opt_string(body, "password", PASSWORD_MAX_LEN,
-	    &in.password, &err)) != CM_OK)
-		goto out;
-	api_audit_init(&origin, req, "users.update", "user", id);
-	st = users_update(hub, req->principal, &origin, id, &in, &out, &err);
-out:
-	api_reply(resp, st, 200, out, &err);
-	cJSON_Delete(body);
-}
-
-void
-users_delete_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	const char *id = api_id_param(req, resp, 0);
-	struct audit_entry origin;
-	struct cm_err err;
-
-	if (id == NULL)
-		return;
-	cm_err_clear(&err);
-	api_audit_init(&origin, req, "users.delete", "user", id);
-	if (users_delete(hub, req->principal, &origin, id, &err) != CM_OK) {
-		http_resp_error(resp, &err);
-		return;
-	}
-	resp->status = 204;
-}
-
-void
-users_roles_handler(struct hub *hub, struct http_req *req,
-    struct http_resp *resp)
-{
-	const char *id = api_id_param(req, resp, 0);
-	const char *roles[USERS_ROLES_MAX];
-	const cJSON *arr, *item;
-	struct audit_entry origin;
-	struct cm_err err;
-	cJSON *body, *out = NULL;
-	enum cm_status st;
-	size_t n = 0;
-
-	if (id == NULL)
-		return;
-	cm_err_clear(&err);
-	if ((body = api_body(req, resp)) == NULL)
-		return;
-	if ((st = json_check_keys(body, roles_keys, &err)) != CM_OK)
-		goto out;
-	arr = cJSON_GetObjectItemCaseSensitive(body, "roles");
-	if (arr == NULL) {
-		st = cm_err_set(&err, CM_VALIDATION, "roles",
-		    "roles is required");
-		goto out;
-	}
-	if (!cJSON_IsArray(arr)) {
-		st = cm_err_set(&err, CM_VALIDATION, "roles",
-		    "roles must be an array of role names");
-		goto out;
-	}
-	cJSON_ArrayForEach(item, arr) {
-		if (!cJSON_IsString(item) || item->valuestring == NULL) {
-			st = cm_err_set(&err, CM_VALIDATION, "roles",
-			    "roles must be an array of role names");
-			goto out;
-		}
-		if (n == USERS_ROLES_MAX) {
-			st = cm_err_set(&err, CM_VALIDATION, "roles",
-			    "roles lists too many entries");
-			goto out;
-		}
-		roles[n++] = item->valuestring;
-	}
-	api_audit_init(&origin, req, "users.roles", "user", id);
-	st = users_set_roles(hub, req->principal, &origin, id, roles, n,
-	    &out, &err);
-out:
-	api_reply(resp, st, 200, out, &err);
-	cJSON_Delete(body);
 }

@@ -1126,6 +1126,45 @@ test_viewer_forbidden(void **state)
 	free(viewer);
 }
 
+/*
+ * A list served from the hub's cache is never older than the store: a
+ * write made behind the hub's back (another replica, a collector) still
+ * shows on the next GET, and tenants do not see each other's lists.
+ */
+static void
+test_list_cache_follows_store(void **state)
+{
+	struct api_resp *r1, *r2, *r3, *g;
+	char *globex = api_globex_token(srv);
+	char *etag1;
+
+	r1 = api_call(srv, "GET", "/api/v1/clusters?limit=500", admin, NULL);
+	assert_int_equal(r1->status, 200);
+	etag1 = strdup(api_resp_header(r1, "ETag"));
+	r2 = api_call(srv, "GET", "/api/v1/clusters?limit=500", admin, NULL);
+	assert_string_equal(r2->body, r1->body);
+	assert_string_equal(api_resp_header(r2, "ETag"), etag1);
+	/* Same query, other tenant: its own list, not the cached one. */
+	g = api_call(srv, "GET", "/api/v1/clusters?limit=500", globex, NULL);
+	assert_int_equal(g->status, 200);
+	assert_null(strstr(g->body, "prod-eu-west"));
+	assert_non_null(strstr(g->body, "globex-prod"));
+	api_sql_exec(srv, "UPDATE clusters SET region = 'moved-behind-back' "
+	    "WHERE name = 'dev-sandbox'");
+	r3 = api_call(srv, "GET", "/api/v1/clusters?limit=500", admin, NULL);
+	assert_int_equal(r3->status, 200);
+	assert_non_null(strstr(r3->body, "moved-behind-back"));
+	assert_string_not_equal(api_resp_header(r3, "ETag"), etag1);
+	api_sql_exec(srv, "UPDATE clusters SET region = 'lab' "
+	    "WHERE name = 'dev-sandbox'");
+	free(etag1);
+	free(globex);
+	api_resp_free(r1);
+	api_resp_free(r2);
+	api_resp_free(r3);
+	api_resp_free(g);
+}
+
 int
 main(void)
 {
@@ -1137,6 +1176,7 @@ main(void)
 		cmocka_unit_test(test_list_bad_params),
 		cmocka_unit_test(test_paging_all),
 		cmocka_unit_test(test_list_etag),
+		cmocka_unit_test(test_list_cache_follows_store),
 		cmocka_unit_test(test_update_and_history),
 		cmocka_unit_test(test_update_invalid),
 		cmocka_unit_test(test_delete_keeps_history),
