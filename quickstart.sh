@@ -66,13 +66,14 @@ cmd_run() {
 		    --admin-email admin@demo.test \
 		    --admin-password-file "$pwfile" --demo
 	fi
+	pw=$(cat "$pwfile")
 	cat <<MSG
 
 ClusterMaster hub on $listen (sqlite store in $data)
-  log in as admin@demo.test, password: $(cat "$pwfile")
+  log in as admin@demo.test, password: $pw
   try:
     TOKEN=\$(curl -s http://$listen/api/v1/auth/login \\
-      -d '{"email":"admin@demo.test","password":"'"$(cat "$pwfile")"'"}' |
+      -d '{"email":"admin@demo.test","password":"$pw"}' |
       sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
     curl -s -H "Authorization: Bearer \$TOKEN" http://$listen/api/v1/dashboard/summary
   API reference: http://$listen/api/v1/openapi.yaml   (Ctrl-C stops the hub)
