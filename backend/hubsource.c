@@ -1,0 +1,168 @@
+/*
+ * hubsource.c - the hub driver of source.h: source kinds to API paths,
+ * lists read whole, ETag revalidation, alert actions.  See hubsource.h.
+ */
+#include "config.h"
+
+#include "backend/hubsource.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/timeutil.h"
+#include "backend/xalloc.h"
+
+struct hubsource {
+	struct source src;
+	struct hubclient *hc;
+};
+
+static const char *const kind_paths[] = {
+#define SOURCE_KIND_PATH(id, name, path) path,
+	SOURCE_KIND_INFO(SOURCE_KIND_PATH)
+#undef SOURCE_KIND_PATH
+};
+
+static const struct source_ops hubsource_ops;
+
+/* Kinds answered as {"items":[...]} lists, read page after page. */
+static bool
+hubsource_is_list(enum source_kind kind)
+{
+	switch (kind) {
+	case SOURCE_CLUSTERS:
+	case SOURCE_CLUSTER_ALERTS:
+	case SOURCE_CLUSTER_HISTORY:
+	case SOURCE_ALERTS:
+	case SOURCE_AUDIT:
+	case SOURCE_USERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An object id is used in a path: keep it to what ids look like. */
+static bool
+hubsource_scope_ok(const char *scope)
+{
+	const char *p;
+
+	if (scope == NULL || scope[0] == '\0' || strlen(scope) > 63)
+		return false;
+	for (p = scope; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.'))
+			return false;
+	return true;
+}
+
+static bool
+hubsource_supports(struct source *src, enum source_kind kind)
+{
+	return (unsigned)kind < SOURCE_KIND_COUNT;
+}
+
+static enum cm_status
+hubsource_fetch(struct source *src, enum source_kind kind, const char *scope,
+    const struct snapshot *prev, struct snapshot **out, struct cm_err *err)
+{
+	struct hubsource *hs = src->priv;
+	char etag[HUBCLIENT_ETAG_MAX] = "";
+	char path[256];
+	const char *fmt, *pe;
+	cJSON *data = NULL;
+	bool nm = false;
+	enum cm_status st;
+
+	*out = NULL;
+	if ((unsigned)kind >= SOURCE_KIND_COUNT)
+		return cm_err_set(err, CM_BAD_REQUEST, NULL, "unknown kind");
+	fmt = kind_paths[kind];
+	if (strstr(fmt, "%s") != NULL) {
+		if (!hubsource_scope_ok(scope))
+			return cm_err_set(err, CM_VALIDATION, "scope",
+			    "%s needs an object id", source_kind_name(kind));
+		/* The format comes from our own table, one "%s" at most. */
+		pe = strstr(fmt, "%s");
+		snprintf(path, sizeof path, "%.*s%s%s", (int)(pe - fmt), fmt,
+		    scope, pe + 2);
+	} else {
+		snprintf(path, sizeof path, "%s", fmt);
+	}
+	pe = prev != NULL && prev->etag[0] != '\0' ? prev->etag : NULL;
+	if (hubsource_is_list(kind))
+		st = hubclient_list_all(hs->hc, path, HUBSOURCE_LIST_MAX, pe,
+		    &data, etag, &nm, err);
+	else
+		st = hubclient_get(hs->hc, path, pe, &data, etag, &nm, err);
+	if (st != CM_OK || nm)
+		return st;
+	*out = snapshot_new(kind, scope, data, etag, time_now_ms());
+	return CM_OK;
+}
+
+static enum cm_status
+hubsource_act(struct source *src, enum source_action action,
+    const char *target, const cJSON *args, cJSON **out, struct cm_err *err)
+{
+	struct hubsource *hs = src->priv;
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(args, "comment");
+	const char *comment = cJSON_IsString(c) ? c->valuestring : NULL;
+
+	*out = NULL;
+	if (!hubsource_scope_ok(target))
+		return cm_err_set(err, CM_VALIDATION, "target",
+		    "the action needs an object id");
+	switch (action) {
+	case SOURCE_ACT_ALERT_ACK:
+		return hubclient_alert_ack(hs->hc, target, comment, out, err);
+	case SOURCE_ACT_ALERT_RESOLVE:
+		return hubclient_alert_resolve(hs->hc, target, comment, out,
+		    err);
+	default:
+		return cm_err_set(err, CM_BAD_REQUEST, NULL,
+		    "action not supported by the hub source");
+	}
+}
+
+static void
+hubsource_free(struct source *src)
+{
+	struct hubsource *hs;
+
+	if (src == NULL)
+		return;
+	hs = src->priv;
+	hubclient_free(hs->hc);
+	free(hs);
+}
+
+static const struct source_ops hubsource_ops = {
+	.name = "hub",
+	.supports = hubsource_supports,
+	.fetch = hubsource_fetch,
+	.act = hubsource_act,
+	.free = hubsource_free,
+};
+
+struct source *
+hubsource_new(struct hubclient *hc)
+{
+	struct hubsource *hs = xcalloc(1, sizeof *hs);
+
+	hs->hc = hc;
+	hs->src.ops = &hubsource_ops;
+	hs->src.priv = hs;
+	return &hs->src;
+}
+
+struct hubclient *
+hubsource_client(struct source *src)
+{
+	if (src == NULL || src->ops != &hubsource_ops)
+		return NULL;
+	return ((struct hubsource *)src->priv)->hc;
+}

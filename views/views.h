@@ -1,0 +1,28 @@
+/*
+ * views.h - every screen of the console, and the table of them that the
+ * `:` command line completes from (tmux's cmd_table).
+ */
+#ifndef CM_VIEWS_VIEWS_H
+#define CM_VIEWS_VIEWS_H
+
+#include <stddef.h>
+
+#include "views/view.h"
+
+extern const struct view_ops dashboard_view;
+extern const struct view_ops clusters_view;
+extern const struct view_ops cluster_view;
+extern const struct view_ops alerts_view;
+extern const struct view_ops audit_view;
+extern const struct view_ops users_view;
+extern const struct view_ops ctx_view;
+extern const struct view_ops login_view;
+
+/* Views that a `:name` command opens, in completion order. */
+extern const struct view_ops *const view_table[];
+extern const size_t view_table_count;
+
+/* The view named name (":alerts" without the colon), or NULL. */
+const struct view_ops *views_find(const char *name);
+
+#endif
