@@ -1,7 +1,8 @@
 #!/bin/sh
 # quickstart.sh - set up a Debian 12 machine and run ClusterMaster.
 #
-#   ./quickstart.sh run    install, build, start the hub on sqlite with demo data
+#   ./quickstart.sh run    install, build, start the demo hub (sqlite) and
+#                          the console on it (--hub-only: just the hub)
 #   ./quickstart.sh test   install, build with sanitizers, run every test
 #
 # Both are safe to run again: packages already present are skipped, the
@@ -64,22 +65,41 @@ cmd_run() {
 		    tr '+/' 'xy' > "$pwfile"
 		build/release/cmhubd init --data "$data" --tenant demo \
 		    --admin-email admin@demo.test \
-		    --admin-password-file "$pwfile" --demo
+		    --admin-password-file "$pwfile" --demo >/dev/null
 	fi
 	pw=$(cat "$pwfile")
-	cat <<MSG
+	if [ "${1:-}" = "--hub-only" ] || [ ! -t 0 ]; then
+		cat <<MSG
 
 ClusterMaster hub on $listen (sqlite store in $data)
   log in as admin@demo.test, password: $pw
-  try:
-    TOKEN=\$(curl -s http://$listen/api/v1/auth/login \\
-      -d '{"email":"admin@demo.test","password":"$pw"}' |
-      sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
-    curl -s -H "Authorization: Bearer \$TOKEN" http://$listen/api/v1/dashboard/summary
+  console:  build/release/cm login --hub http://$listen --email admin@demo.test && build/release/cm
   API reference: http://$listen/api/v1/openapi.yaml   (Ctrl-C stops the hub)
 
 MSG
-	exec build/release/cmhubd serve --data "$data" --listen "$listen"
+		exec build/release/cmhubd serve --data "$data" --listen "$listen"
+	fi
+	# The hub in the background, the console in front; the hub stops
+	# when the console does.
+	log="$data/../demo-hub.log"
+	build/release/cmhubd serve --data "$data" --listen "$listen" \
+	    > "$log" 2>&1 &
+	hub=$!
+	trap 'kill $hub 2>/dev/null; wait $hub 2>/dev/null' EXIT INT TERM
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q "^listening on" "$log" 2>/dev/null && break
+		sleep 0.3
+	done
+	if ! grep -q "^listening on" "$log"; then
+		cat "$log" >&2
+		echo "quickstart: the hub did not start (is $listen in use?" \
+		    "set CM_LISTEN)" >&2
+		exit 1
+	fi
+	build/release/cm login --hub "http://$listen" --email admin@demo.test \
+	    --password-file "$pwfile" --context demo >/dev/null
+	echo "ClusterMaster: hub on $listen, admin@demo.test / $pw"
+	build/release/cm --context demo
 }
 
 cmd_test() {
@@ -93,7 +113,7 @@ cmd_test() {
 }
 
 case "${1:-}" in
-run) cmd_run ;;
+run) shift; cmd_run "$@" ;;
 test) cmd_test ;;
 *)
 	echo "usage: $0 run|test" >&2
