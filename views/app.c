@@ -1197,6 +1197,19 @@ app_on_signal(void *arg, int signo)
 
 /* ---- start and stop ---- */
 
+/* Remove every "prefix/" from s, in place. */
+static void
+app_strip_prefix(char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *p;
+
+	if (n == 0)
+		return;
+	while ((p = strstr(s, prefix)) != NULL && p[n] == '/')
+		memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+}
+
 static void
 app_load_config(struct app *app, char *errors, size_t len)
 {
@@ -1231,15 +1244,15 @@ app_load_config(struct app *app, char *errors, size_t len)
 	theme_init(&app->theme);
 	cm_err_clear(&err);
 	if (theme_load(&app->theme, theme, &err) != CM_OK && used < len)
-		used += (size_t)snprintf(errors + used, len - used,
-		    "theme %s: %s; ", theme, err.msg);
+		used += (size_t)snprintf(errors + used, len - used, "%s; ",
+		    err.msg);
 	keymap = app->opts.keymap != NULL ? app->opts.keymap :
 	    app->settings.keymap != NULL ? app->settings.keymap : "default";
 	app->keymap = keymap_new(action_names, ACTION_COUNT);
 	cm_err_clear(&err);
 	if (keymap_load(app->keymap, keymap, &err) != CM_OK && used < len)
-		used += (size_t)snprintf(errors + used, len - used,
-		    "keymap %s: %s; ", keymap, err.msg);
+		used += (size_t)snprintf(errors + used, len - used, "%s; ",
+		    err.msg);
 
 	ctx = app->opts.context != NULL ?
 	    settings_find_context(&app->settings, app->opts.context) :
@@ -1250,6 +1263,10 @@ app_load_config(struct app *app, char *errors, size_t len)
 	app_select_context(app, ctx);
 	if (used >= 2 && used < len)
 		errors[used - 2] = '\0';
+	/* Paths under the config dir are shown relative to it, so the
+	 * file:line:column fits the status line. */
+	if (settings_config_dir(dir, sizeof dir, &err) == CM_OK)
+		app_strip_prefix(errors, dir);
 }
 
 static void
@@ -1328,6 +1345,9 @@ app_main(const struct app_opts *opts)
 	app_disconnect(app);
 	screen_done();
 	fatal_set_hook(NULL);
+	/* Said on screen already; repeated whole where it can be read. */
+	if (errors[0] != '\0')
+		fprintf(stderr, "cm: %s\n", errors);
 	dialog_free(app->dialog);
 	free(app->confirm_arg);
 	help_free(app->help);

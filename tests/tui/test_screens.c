@@ -309,6 +309,53 @@ test_readonly(void **state)
 	quit_cm(vt);
 }
 
+/* Write text to $home/config/clustermaster/<rel>, or remove it (NULL). */
+static void
+put_user_file(const char *rel, const char *text)
+{
+	char path[512], dir[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/config/clustermaster/%s", home, rel);
+	if (text == NULL) {
+		unlink(path);
+		return;
+	}
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0700);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* A bad theme and a bad keymap never stop the console: it names the
+ * file, line and column and runs on the built-in defaults. */
+static void
+test_bad_theme_and_keymap(void **state)
+{
+	struct vt *vt;
+
+	put_user_file("themes/default.yaml",
+	    "name: default\nroles:\n  header: { fg: no-such-colour }\n");
+	put_user_file("keymaps/default.yaml",
+	    "bindings:\n  up: [k]\n  jump-around: [x]\n");
+	vt = start_cm(24, 80, NULL, NULL);
+	vt_expect_text(vt, "themes/default.yaml:3:", WAIT_MS);
+	vt_expect_text(vt, "staging-eu", WAIT_MS);
+	/* The built-in keymap still works: j moves down. */
+	vt_send_keys(vt, ": c l u s t e r s Enter");
+	vt_expect_text(vt, "REGION", WAIT_MS);
+	quit_cm(vt);
+	put_user_file("themes/default.yaml", NULL);
+	vt = start_cm(24, 80, NULL, NULL);
+	vt_expect_text(vt, "keymaps/default.yaml:3:", WAIT_MS);
+	assert_true(vt_screen_contains(vt, "jump-around"));
+	quit_cm(vt);
+	put_user_file("keymaps/default.yaml", NULL);
+}
+
 /* Start a hub process on the same data dir and port (after a stop). */
 static pid_t
 restart_hub(const char *url)
@@ -389,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_monochrome),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_bad_theme_and_keymap),
 		cmocka_unit_test(test_hub_away_and_back),
 		cmocka_unit_test(test_ack_alert),
 	};
