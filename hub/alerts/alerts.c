@@ -175,12 +175,7 @@ alerts_page(struct store_tx *tx, const struct principal *p,
     const struct api_page *page, cJSON **out, struct cm_err *err)
 {
 	struct store_rows *rows = NULL;
-	cJSON *items = NULL;
-	char last[UUID_STR_LEN + 1] = "";
-	bool more = false;
-	int64_t n = 0;
 	enum cm_status st;
-	int rc;
 
 	st = store_query(tx, &q_list, STORE_ARGS(STORE_TEXT(p->tenant_id),
 	    STORE_TEXT(f->status), STORE_TEXT(f->severity),
@@ -188,24 +183,9 @@ alerts_page(struct store_tx *tx, const struct principal *p,
 	    STORE_TEXT(page->after), STORE_INT(page->limit + 1)), &rows, err);
 	if (st != CM_OK)
 		return st;
-	items = cJSON_CreateArray();
-	while ((rc = store_rows_next(rows, err)) == 1) {
-		if (n == page->limit) {
-			more = true;
-			break;
-		}
-		cJSON_AddItemToArray(items, alerts_row_json(rows));
-		snprintf(last, sizeof last, "%s",
-		    store_rows_text(rows, COL_ID));
-		n++;
-	}
+	st = api_page_rows(rows, page, alerts_row_json, COL_ID, out, err);
 	store_rows_close(rows);
-	if (rc < 0) {
-		cJSON_Delete(items);
-		return err->status;
-	}
-	*out = api_list(items, more ? last : NULL);
-	return CM_OK;
+	return st;
 }
 
 enum cm_status

@@ -27,6 +27,7 @@
 #include "hub/core/hub.h"
 #include "hub/http/ratelimit.h"
 #include "hub/http/router.h"
+#include "hub/store/store.h"
 
 #define PAGE_DEFAULT 50
 #define CURSOR_MAX 512
@@ -49,29 +50,13 @@ api_authenticate(struct hub *hub, struct http_req *req,
 	return auth_principal(hub, h, p, err);
 }
 
-static bool
-api_rate_ok(struct hub *hub, const struct route *route,
-    const struct principal *p, struct http_resp *resp)
+bool
+api_rate_take(struct hub *hub, const char *key, long per_min, long burst,
+    struct http_resp *resp)
 {
-	char key[96];
-	long per_min, burst;
 	int64_t retry_ms = 0;
 	char retry[32];
 
-	switch (route->rclass) {
-	case ROUTE_CLASS_READ:
-		per_min = hub->cfg.rate_read_per_min;
-		burst = hub->cfg.rate_read_burst;
-		break;
-	case ROUTE_CLASS_WRITE:
-		per_min = hub->cfg.rate_write_per_min;
-		burst = hub->cfg.rate_write_burst;
-		break;
-	default:
-		/* ops are never limited; login limits itself by account */
-		return true;
-	}
-	snprintf(key, sizeof key, "%d:%s", (int)route->rclass, p->user_id);
 	if (ratelimit_take(hub->ratelimit, key, (double)per_min,
 	    (double)burst, time_mono_ms(), &retry_ms))
 		return true;
@@ -81,6 +66,27 @@ api_rate_ok(struct hub *hub, const struct route *route,
 	http_resp_fail(resp, CM_RATE_LIMITED, NULL,
 	    "rate limit exceeded; retry in %s s", retry);
 	return false;
+}
+
+/* The bucket of the route's class for this principal. */
+static bool
+api_rate_ok(struct hub *hub, const struct route *route,
+    const struct principal *p, struct http_resp *resp)
+{
+	char key[96];
+
+	snprintf(key, sizeof key, "%d:%s", (int)route->rclass, p->user_id);
+	switch (route->rclass) {
+	case ROUTE_CLASS_READ:
+		return api_rate_take(hub, key, hub->cfg.rate_read_per_min,
+		    hub->cfg.rate_read_burst, resp);
+	case ROUTE_CLASS_WRITE:
+		return api_rate_take(hub, key, hub->cfg.rate_write_per_min,
+		    hub->cfg.rate_write_burst, resp);
+	default:
+		/* ops are never limited; login limits itself by account */
+		return true;
+	}
 }
 
 void
@@ -221,6 +227,35 @@ api_list(cJSON *items, const char *last_key)
 	json_add_string_or_null(o, "next_cursor", cursor);
 	free(cursor);
 	return o;
+}
+
+enum cm_status
+api_page_rows(struct store_rows *rows, const struct api_page *page,
+    api_row_fn row_fn, int key_col, cJSON **out, struct cm_err *err)
+{
+	cJSON *items = cJSON_CreateArray();
+	char last[API_CURSOR_KEY_MAX] = "";
+	bool more = false;
+	int64_t n = 0;
+	int rc;
+
+	while ((rc = store_rows_next(rows, err)) == 1) {
+		if (page != NULL && n == page->limit) {
+			more = true;
+			break;
+		}
+		cJSON_AddItemToArray(items, row_fn(rows));
+		if (page != NULL)
+			snprintf(last, sizeof last, "%s",
+			    store_rows_text(rows, key_col));
+		n++;
+	}
+	if (rc < 0) {
+		cJSON_Delete(items);
+		return err->status;
+	}
+	*out = api_list(items, more ? last : NULL);
+	return CM_OK;
 }
 
 void

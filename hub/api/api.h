@@ -19,6 +19,7 @@
 
 struct hub;
 struct audit_entry;
+struct store_rows;
 
 /*
  * The request path: route, authenticate, rate-limit, authorise, run the
@@ -26,6 +27,13 @@ struct audit_entry;
  */
 void api_dispatch(struct hub *hub, struct http_req *req,
     struct http_resp *resp);
+
+/*
+ * Take a token from key's bucket (per_min per minute, burst at most); when
+ * none is left answer 429 with Retry-After and return false.
+ */
+bool api_rate_take(struct hub *hub, const char *key, long per_min,
+    long burst, struct http_resp *resp);
 
 /*
  * Parse the request body as a JSON object (duplicate keys refused).  On
@@ -59,6 +67,19 @@ enum cm_status api_page_parse(struct hub *hub, struct http_req *req,
  * encoded as the cursor), or NULL for the last page.
  */
 cJSON *api_list(cJSON *items, const char *last_key);
+
+/* Build one list item from the current row. */
+typedef cJSON *(*api_row_fn)(struct store_rows *rows);
+
+/*
+ * Drain rows, fetched with LIMIT page->limit + 1 (page NULL: no paging),
+ * into a list answer: items made by row_fn, and a next cursor from
+ * column key_col of the last item when one more row follows.  Does not
+ * close rows.  On a store error, err says why and *out is untouched.
+ */
+enum cm_status api_page_rows(struct store_rows *rows,
+    const struct api_page *page, api_row_fn row_fn, int key_col,
+    cJSON **out, struct cm_err *err);
 
 /* Fill the who/where of an audit entry from the request. */
 void api_audit_init(struct audit_entry *e, const struct http_req *req,

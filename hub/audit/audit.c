@@ -136,11 +136,8 @@ audit_list_handler(struct hub *hub, struct http_req *req,
 	struct store_rows *rows = NULL;
 	const char *tenant = p->tenant_id;
 	const char *status = http_req_query(req, "status");
-	int64_t since, until, n = 0;
+	int64_t since, until;
 	cJSON *items = NULL;
-	char last[UUID_STR_LEN + 1] = "";
-	bool more = false;
-	int rc;
 
 	cm_err_clear(&err);
 	/* A platform admin reads every tenant's trail, or one by filter. */
@@ -169,21 +166,12 @@ audit_list_handler(struct hub *hub, struct http_req *req,
 	    STORE_TEXT(page.after), STORE_INT(page.limit + 1)), &rows,
 	    &err) != CM_OK)
 		goto fail;
-	items = cJSON_CreateArray();
-	while ((rc = store_rows_next(rows, &err)) == 1) {
-		if (n == page.limit) {
-			more = true;
-			break;
-		}
-		cJSON_AddItemToArray(items, audit_row_json(rows));
-		snprintf(last, sizeof last, "%s", store_rows_text(rows, 0));
-		n++;
-	}
-	if (rc < 0)
+	if (api_page_rows(rows, &page, audit_row_json, 0, &items, &err) !=
+	    CM_OK)
 		goto fail;
 	store_rows_close(rows);
 	store_tx_rollback(tx);
-	http_resp_json(resp, 200, api_list(items, more ? last : NULL));
+	http_resp_json(resp, 200, items);
 	return;
 fail:
 	cJSON_Delete(items);

@@ -27,7 +27,6 @@
 #include "hub/auth/tokens.h"
 #include "hub/core/hub.h"
 #include "hub/http/http.h"
-#include "hub/http/ratelimit.h"
 #include "hub/store/store.h"
 
 #define AUTH_ISSUER "cmhubd"
@@ -263,19 +262,8 @@ auth_issue(struct hub *hub, struct store_tx *tx, const char *user_id,
 static bool
 auth_rate_ok(struct hub *hub, const char *key, struct http_resp *resp)
 {
-	int64_t retry_ms = 0;
-	char retry[32];
-
-	if (ratelimit_take(hub->ratelimit, key,
-	    (double)hub->cfg.rate_login_per_min,
-	    (double)hub->cfg.rate_login_burst, time_mono_ms(), &retry_ms))
-		return true;
-	snprintf(retry, sizeof retry, "%lld",
-	    (long long)((retry_ms + 999) / 1000));
-	http_resp_header(resp, "Retry-After", retry);
-	http_resp_fail(resp, CM_RATE_LIMITED, NULL,
-	    "too many attempts; retry in %s s", retry);
-	return false;
+	return api_rate_take(hub, key, hub->cfg.rate_login_per_min,
+	    hub->cfg.rate_login_burst, resp);
 }
 
 static void

@@ -183,12 +183,7 @@ clusters_list(struct hub *hub, const struct principal *p,
 {
 	struct store_tx *tx = NULL;
 	struct store_rows *rows = NULL;
-	cJSON *items = NULL;
-	char last[CLUSTER_NAME_MAX + 1] = "";
-	bool more = false;
-	int64_t n = 0;
 	enum cm_status st;
-	int rc;
 
 	*out = NULL;
 	if ((st = store_tx_begin(hub->store, STORE_READ, &tx, err)) != CM_OK)
@@ -199,24 +194,8 @@ clusters_list(struct hub *hub, const struct principal *p,
 	    STORE_TEXT(page->after), STORE_INT(page->limit + 1)), &rows, err);
 	if (st != CM_OK)
 		goto out;
-	items = cJSON_CreateArray();
-	while ((rc = store_rows_next(rows, err)) == 1) {
-		if (n == page->limit) {
-			more = true;
-			break;
-		}
-		cJSON_AddItemToArray(items, clusters_row_json(rows));
-		snprintf(last, sizeof last, "%s", store_rows_text(rows, 2));
-		n++;
-	}
-	if (rc < 0) {
-		st = err->status;
-		goto out;
-	}
-	*out = api_list(items, more ? last : NULL);
-	items = NULL;
+	st = api_page_rows(rows, page, clusters_row_json, 2, out, err);
 out:
-	cJSON_Delete(items);
 	store_rows_close(rows);
 	store_tx_rollback(tx);
 	return st;
