@@ -1,6 +1,6 @@
 /*
- * vt.c - a program on a pty, rendered by libvterm, for screen tests; and
- * golden screen files.  See vt.h.
+ * vt.c - a program on a pty, rendered by libvterm, for screen tests.
+ * See vt.h; golden files are golden.c's.
  *
  * Everything the harness sends to the program (keys, text, the
  * terminal's replies) goes through one queue that is written to the pty
@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <pty.h>
-#include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -39,21 +38,13 @@
 #include <vterm.h>
 
 #include "backend/xalloc.h"
+#include "tests/tui/golden.h"
 
 extern char **environ;
 
-#define VT_MASK_MAX 32
 #define VT_IO_TIMEOUT_MS 5000	/* for the program to take our input */
 #define VT_HANGUP_MS 1000	/* vt_free: SIGHUP, then SIGKILL after this */
 #define VT_TOKEN_MAX 32
-#define VT_GOLDEN_MAX (1 << 20)
-#define VT_DIFF_CONTEXT 3
-#define VT_DIFF_MAX_LINES 2000
-
-struct vt_mask_rule {
-	regex_t re;
-	char *token;
-};
 
 struct vt {
 	VTerm *term;
@@ -70,8 +61,7 @@ struct vt {
 	char *in;		/* queued for the program */
 	size_t in_len;
 	size_t in_cap;
-	struct vt_mask_rule masks[VT_MASK_MAX];
-	int nmasks;
+	struct golden_masks *masks;	/* for vt_golden_text() */
 };
 
 struct buf {
@@ -97,30 +87,6 @@ buf_add(struct buf *b, const char *s, size_t n)
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
-}
-
-static void
-buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		fatal("out of memory");
-	va_end(ap);
-	buf_adds(b, s);
-	free(s);
 }
 
 /* The buffer's string, "" if nothing was added; the caller frees it. */
@@ -536,6 +502,7 @@ vt_spawn(int rows, int cols, char *const argv[], char *const envp[])
 	vt->exec_errno = n == (ssize_t)sizeof err ? err : 0;
 	vt->cursor_visible = true;
 	vt->escape_gap_ms = 150;
+	vt->masks = golden_masks_new();
 	vt->term = vterm_new(rows, cols);
 	vterm_set_utf8(vt->term, 1);
 	vt->screen = vterm_obtain_screen(vt->term);
@@ -549,7 +516,6 @@ void
 vt_free(struct vt *vt)
 {
 	int64_t deadline;
-	int i;
 
 	if (vt == NULL)
 		return;
@@ -571,10 +537,7 @@ vt_free(struct vt *vt)
 	if (vt->master >= 0)
 		close(vt->master);
 	vterm_free(vt->term);
-	for (i = 0; i < vt->nmasks; i++) {
-		regfree(&vt->masks[i].re);
-		free(vt->masks[i].token);
-	}
+	golden_masks_free(vt->masks);
 	free(vt->in);
 	free(vt);
 }
@@ -1100,383 +1063,20 @@ vt_wait_exit(struct vt *vt, int timeout_ms)
 	return vt->status;
 }
 
-/* --- golden files ------------------------------------------------- */
+/* --- golden files: this terminal's masks -------------------------- */
 
 void
 vt_mask(struct vt *vt, const char *regex, const char *token)
 {
-	struct vt_mask_rule *m;
-	char msg[256];
-	int rc;
-
-	if (vt->nmasks == VT_MASK_MAX)
-		fail_msg("vt_mask: more than %d masks", VT_MASK_MAX);
-	m = &vt->masks[vt->nmasks];
-	rc = regcomp(&m->re, regex, REG_EXTENDED | REG_NEWLINE);
-	if (rc != 0) {
-		regerror(rc, &m->re, msg, sizeof msg);
-		fail_msg("vt_mask: bad regex \"%s\": %s", regex, msg);
-	}
-	m->token = xstrdup(token);
-	vt->nmasks++;
-}
-
-/* text with every match of re replaced by token; caller frees. */
-static char *
-mask_apply(const char *text, const regex_t *re, const char *token)
-{
-	struct buf b = { 0 };
-	const char *p = text;
-	regmatch_t m;
-	int eflags;
-
-	for (;;) {
-		eflags = p > text && p[-1] != '\n' ? REG_NOTBOL : 0;
-		if (*p == '\0' || regexec(re, p, 1, &m, eflags) != 0)
-			break;
-		buf_add(&b, p, (size_t)m.rm_so);
-		buf_adds(&b, token);
-		p += m.rm_eo;
-		if (m.rm_eo == m.rm_so) {
-			/* An empty match: keep one byte and look further. */
-			if (*p == '\0')
-				break;
-			buf_add(&b, p, 1);
-			p++;
-		}
-	}
-	buf_adds(&b, p);
-	return buf_take(&b);
+	golden_masks_add(vt->masks, regex, token);
 }
 
 char *
 vt_golden_text(struct vt *vt)
 {
 	char *text = vt_screen_text(vt), *masked;
-	int i;
 
-	for (i = 0; i < vt->nmasks; i++) {
-		masked = mask_apply(text, &vt->masks[i].re,
-		    vt->masks[i].token);
-		free(text);
-		text = masked;
-	}
-	return text;
-}
-
-static bool
-golden_name_ok(const char *name)
-{
-	size_t i;
-
-	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
-	    strlen(name) > 128)
-		return false;
-	for (i = 0; name[i] != '\0'; i++) {
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') ||
-		    name[i] == '-' || name[i] == '_' || name[i] == '.'))
-			return false;
-	}
-	return true;
-}
-
-static char *
-golden_path(const char *name)
-{
-	const char *dir = getenv("CM_GOLDEN_DIR");
-	const char *top = getenv("top_srcdir");
-
-	if (dir != NULL && dir[0] != '\0')
-		return xasprintf("%s/%s.txt", dir, name);
-	if (top != NULL && top[0] != '\0')
-		return xasprintf("%s/tests/screens/%s.txt", top, name);
-	return xasprintf("tests/screens/%s.txt", name);
-}
-
-static bool
-golden_updating(void)
-{
-	const char *v = getenv("CM_UPDATE_GOLDEN");
-
-	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
-}
-
-/* The whole file, or NULL with *err set (ENOENT: no such file). */
-static char *
-file_read(const char *path, int *err)
-{
-	struct buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	FILE *fp;
-
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		*err = errno;
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		buf_add(&b, chunk, n);
-		if (b.len > VT_GOLDEN_MAX) {
-			*err = EFBIG;
-			fclose(fp);
-			free(b.s);
-			return NULL;
-		}
-	}
-	if (ferror(fp)) {
-		*err = EIO;
-		fclose(fp);
-		free(b.s);
-		return NULL;
-	}
-	fclose(fp);
-	return buf_take(&b);
-}
-
-/* Replace path's content atomically; on failure *msg says why. */
-static bool
-file_write(const char *path, const char *text, char **msg)
-{
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	size_t len = strlen(text);
-	bool ok = false;
-	FILE *fp;
-
-	fp = fopen(tmp, "w");
-	if (fp == NULL)
-		goto out;
-	if (fwrite(text, 1, len, fp) != len) {
-		fclose(fp);
-		goto out;
-	}
-	if (fclose(fp) != 0)
-		goto out;
-	if (rename(tmp, path) != 0)
-		goto out;
-	ok = true;
-out:
-	if (!ok) {
-		*msg = xasprintf("cannot write %s: %s\n", path,
-		    strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok;
-}
-
-struct lines {
-	char *store;
-	char **v;
-	size_t n;
-};
-
-/* Split at '\n'; a final '\n' ends the last line. */
-static void
-lines_split(const char *text, struct lines *l)
-{
-	const char *q;
-	char *p;
-	size_t cap = 1;
-
-	for (q = text; *q != '\0'; q++)
-		cap += *q == '\n';
-	l->store = xstrdup(text);
-	l->v = xcalloc(cap + 1, sizeof *l->v);
-	l->n = 0;
-	p = l->store;
-	while (*p != '\0') {
-		l->v[l->n++] = p;
-		p += strcspn(p, "\n");
-		if (*p == '\n')
-			*p++ = '\0';
-	}
-}
-
-static void
-lines_free(struct lines *l)
-{
-	free(l->store);
-	free(l->v);
-}
-
-struct diff_op {
-	char kind;		/* ' ' both, '-' expected, '+' actual */
-	size_t a;		/* index in expected */
-	size_t b;		/* index in actual */
-};
-
-/* Edit script by longest common subsequence; *nops gets its length. */
-static struct diff_op *
-diff_ops(const struct lines *a, const struct lines *b, size_t *nops)
-{
-	size_t n = a->n, m = b->n, i, j, k = 0;
-	unsigned *lcs;
-	struct diff_op *ops;
-
-	lcs = xcalloc((n + 1) * (m + 1), sizeof *lcs);
-#define LCS(x, y) lcs[(x) * (m + 1) + (y)]
-	for (i = n; i-- > 0;) {
-		for (j = m; j-- > 0;) {
-			if (strcmp(a->v[i], b->v[j]) == 0)
-				LCS(i, j) = LCS(i + 1, j + 1) + 1;
-			else if (LCS(i + 1, j) >= LCS(i, j + 1))
-				LCS(i, j) = LCS(i + 1, j);
-			else
-				LCS(i, j) = LCS(i, j + 1);
-		}
-	}
-	ops = xcalloc(n + m + 1, sizeof *ops);
-	i = 0;
-	j = 0;
-	while (i < n || j < m) {
-		ops[k].a = i;
-		ops[k].b = j;
-		if (i < n && j < m && strcmp(a->v[i], b->v[j]) == 0) {
-			ops[k].kind = ' ';
-			i++;
-			j++;
-		} else if (j == m ||
-		    (i < n && LCS(i + 1, j) >= LCS(i, j + 1))) {
-			ops[k].kind = '-';
-			i++;
-		} else {
-			ops[k].kind = '+';
-			j++;
-		}
-		k++;
-	}
-#undef LCS
-	free(lcs);
-	*nops = k;
-	return ops;
-}
-
-/* Unified diff of expected (the file at path) and actual; caller frees. */
-static char *
-diff_unified(const char *expected, const char *actual, const char *path)
-{
-	struct lines a, b;
-	struct diff_op *ops;
-	struct buf out = { 0 };
-	size_t nops, k, start, end, last, j, na, nb;
-
-	lines_split(expected, &a);
-	lines_split(actual, &b);
-	buf_printf(&out, "--- %s (expected)\n+++ screen (actual)\n", path);
-	if (a.n > VT_DIFF_MAX_LINES || b.n > VT_DIFF_MAX_LINES) {
-		buf_adds(&out, "(too long to diff)\n");
-		goto done;
-	}
-	ops = diff_ops(&a, &b, &nops);
-	k = 0;
-	while (k < nops) {
-		if (ops[k].kind == ' ') {
-			k++;
-			continue;
-		}
-		start = k > VT_DIFF_CONTEXT ? k - VT_DIFF_CONTEXT : 0;
-		/* Extend over changes less than two contexts apart. */
-		last = k;
-		for (j = k; j < nops; j++) {
-			if (ops[j].kind != ' ')
-				last = j;
-			else if (j - last > 2 * VT_DIFF_CONTEXT)
-				break;
-		}
-		end = last + 1 + VT_DIFF_CONTEXT;
-		if (end > nops)
-			end = nops;
-		na = 0;
-		nb = 0;
-		for (j = start; j < end; j++) {
-			na += ops[j].kind != '+';
-			nb += ops[j].kind != '-';
-		}
-		buf_printf(&out, "@@ -%zu,%zu +%zu,%zu @@\n",
-		    ops[start].a + (na > 0), na, ops[start].b + (nb > 0), nb);
-		for (j = start; j < end; j++)
-			buf_printf(&out, "%c%s\n", ops[j].kind,
-			    ops[j].kind == '+' ? b.v[ops[j].b] : a.v[ops[j].a]);
-		k = end;
-	}
-	free(ops);
-	if (strcmp(expected, actual) != 0 && out.s != NULL &&
-	    strstr(out.s, "\n@@") == NULL)
-		buf_adds(&out, "(only the final newline differs)\n");
-done:
-	lines_free(&a);
-	lines_free(&b);
-	return buf_take(&out);
-}
-
-enum vt_golden
-vt_golden_check(const char *name, const char *text, char **report)
-{
-	enum vt_golden res;
-	char *path = NULL, *old = NULL, *msg = NULL;
-	int err = 0;
-
-	if (!golden_name_ok(name)) {
-		msg = xasprintf("bad golden screen name \"%s\"\n",
-		    name != NULL ? name : "(null)");
-		res = VT_GOLDEN_ERROR;
-		goto out;
-	}
-	path = golden_path(name);
-	old = file_read(path, &err);
-	if (old == NULL && err != ENOENT) {
-		msg = xasprintf("cannot read %s: %s\n", path, strerror(err));
-		res = VT_GOLDEN_ERROR;
-		goto out;
-	}
-	if (old != NULL && strcmp(old, text) == 0) {
-		res = VT_GOLDEN_MATCH;
-		goto out;
-	}
-	if (golden_updating()) {
-		res = file_write(path, text, &msg) ? VT_GOLDEN_UPDATED :
-		    VT_GOLDEN_ERROR;
-		goto out;
-	}
-	if (old == NULL) {
-		msg = xasprintf("%s does not exist: run the test with "
-		    "CM_UPDATE_GOLDEN=1 to write it, then review it\n", path);
-		res = VT_GOLDEN_MISSING;
-		goto out;
-	}
-	msg = diff_unified(old, text, path);
-	res = VT_GOLDEN_DIFFERS;
-out:
-	free(path);
-	free(old);
-	if (report != NULL)
-		*report = msg;
-	else
-		free(msg);
-	return res;
-}
-
-void
-vt_assert_golden(struct vt *vt, const char *name)
-{
-	char *text, *report = NULL;
-	enum vt_golden res;
-
-	/* Let a redraw in flight land before reading the screen. */
-	catch_up(vt);
-	text = vt_golden_text(vt);
-	res = vt_golden_check(name, text, &report);
+	masked = golden_masks_apply(vt->masks, text);
 	free(text);
-	if (res == VT_GOLDEN_UPDATED)
-		fprintf(stderr, "vt: updated golden screen %s\n", name);
-	if (res == VT_GOLDEN_MATCH || res == VT_GOLDEN_UPDATED)
-		return;
-	fputs(report, stderr);
-	free(report);
-	vt_dump(vt, stderr);
-	fail_msg("vt: screen differs from golden \"%s\" (CM_UPDATE_GOLDEN=1 "
-	    "rewrites it)", name);
+	return masked;
 }

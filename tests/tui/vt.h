@@ -20,6 +20,7 @@
  * tests/screens/NAME.txt; CM_UPDATE_GOLDEN=1 rewrites the file instead,
  * for review with the version-control diff.  Volatile text (clocks, ports,
  * ages) is masked by regular expressions before comparing (vt_mask()).
+ * The comparison, the diff and the masks are golden.h's, included here.
  *
  * Not here: starting a hub (tests/api/harness.h), mouse input, scrollback,
  * and attribute goldens (assert colours with vt_cell_attrs()).  The harness
@@ -32,6 +33,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "tests/tui/golden.h"
 
 struct vt;
 
@@ -50,15 +53,6 @@ struct vt_attrs {
 	bool strike;
 	int fg;			/* VT_COLOR_DEFAULT, 0..255 or RGB */
 	int bg;
-};
-
-/* What vt_golden_check() found. */
-enum vt_golden {
-	VT_GOLDEN_MATCH,	/* the file holds exactly this text */
-	VT_GOLDEN_UPDATED,	/* CM_UPDATE_GOLDEN=1: file (re)written */
-	VT_GOLDEN_DIFFERS,	/* report holds a unified line diff */
-	VT_GOLDEN_MISSING,	/* no file and not updating */
-	VT_GOLDEN_ERROR,	/* bad name or I/O error; report says which */
 };
 
 /*
@@ -192,22 +186,5 @@ void vt_mask(struct vt *vt, const char *regex, const char *token);
 
 /* vt_screen_text() with the masks applied; caller frees. */
 char *vt_golden_text(struct vt *vt);
-
-/*
- * Compare text with the golden file NAME.txt (NAME: letters, digits,
- * '-', '_', '.', not starting with '.') in $CM_GOLDEN_DIR, else
- * $top_srcdir/tests/screens, else tests/screens.  With CM_UPDATE_GOLDEN
- * set to anything but "" or "0", write text there instead (only when it
- * differs).  *report (may be NULL) gets a diff or message for
- * DIFFERS, MISSING and ERROR, else NULL; caller frees.
- */
-enum vt_golden vt_golden_check(const char *name, const char *text,
-    char **report);
-
-/*
- * Compare the masked screen with golden NAME; on a difference print the
- * diff and the screen to stderr and fail the test.
- */
-void vt_assert_golden(struct vt *vt, const char *name);
 
 #endif

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,54 +16,20 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/curses_fixture.h"
 #include "tui/chrome.h"
-#include "tui/glyphs.h"
 #include "tui/theme.h"
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
-}
-
-/* Row y of win as text, trailing blanks removed. */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[512];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
+	return curses_fixture_teardown();
 }
 
 /* Widths count display columns: wide CJK two, combining marks zero. */
@@ -106,16 +71,17 @@ test_put(void **state)
 	    THEME_ROW, CHROME_LEFT), 20);
 	assert_int_equal(chrome_put(win, 0, 2, 6, "abc", (size_t)-1,
 	    THEME_ROW, CHROME_RIGHT), 6);
-	assert_string_equal(line(win, 0), "x    abc");
+	assert_string_equal(curses_fixture_line(win, 0), "x    abc");
 	chrome_put(win, 0, 0, 7, "abc", (size_t)-1, THEME_ROW, CHROME_CENTER);
-	assert_string_equal(line(win, 0), "  abc  c");	/* col 7 untouched */
+	/* col 7 untouched */
+	assert_string_equal(curses_fixture_line(win, 0), "  abc  c");
 	chrome_put(win, 0, 0, 20, "", 0, THEME_ROW, CHROME_LEFT);
 	chrome_put(win, 0, 0, 5, "abcdefgh", (size_t)-1, THEME_ROW,
 	    CHROME_LEFT);
-	assert_string_equal(line(win, 0), "abcd~");
+	assert_string_equal(curses_fixture_line(win, 0), "abcd~");
 	/* len limits the bytes used. */
 	chrome_put(win, 0, 0, 5, "abcdefgh", 2, THEME_ROW, CHROME_LEFT);
-	assert_string_equal(line(win, 0), "ab");
+	assert_string_equal(curses_fixture_line(win, 0), "ab");
 	assert_int_equal(chrome_put(win, 0, 0, 0, "abc", (size_t)-1,
 	    THEME_ROW, CHROME_LEFT), 0);
 	delwin(win);
@@ -140,17 +106,18 @@ test_bar(void **state)
 	};
 
 	chrome_bar(win, 0, left, 2, right, 2, THEME_HEADER);
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    " ctx:demo admin@demo.test  crit:2 12:00");
 	/* The fill role covers the whole row (reverse in monochrome). */
 	assert_true(mvwinch(win, 0, 39) & A_REVERSE);
 	assert_true(mvwinch(win, 0, 1) & A_BOLD);	/* HEADER_KEY */
 	chrome_bar(win, 0, longleft, 1, right, 2, THEME_HEADER);
 	/* The last column stays as margin. */
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    " a-very-long-segment-that-cannot-fit-h~");
 	chrome_bar(win, 0, left, 2, NULL, 0, THEME_HEADER);
-	assert_string_equal(line(win, 0), " ctx:demo admin@demo.test");
+	assert_string_equal(curses_fixture_line(win, 0),
+	    " ctx:demo admin@demo.test");
 	delwin(win);
 }
 
@@ -163,18 +130,19 @@ test_crumbs(void **state)
 
 	/* Each crumb is a padded tag; tags are joined by " > ". */
 	chrome_crumbs(win, 0, c3, 3);
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    " dashboard  >  clusters  >  prod-eu");
 	delwin(win);
 	win = newwin(1, 24, 0, 0);
 	chrome_crumbs(win, 0, c3, 3);
-	assert_string_equal(line(win, 0), "~  clusters  >  prod-eu");
+	assert_string_equal(curses_fixture_line(win, 0),
+	    "~  clusters  >  prod-eu");
 	assert_true(mvwinch(win, 0, 16) & A_BOLD);	/* CRUMB_ACTIVE */
 	assert_true(mvwinch(win, 0, 16) & A_REVERSE);
 	assert_false(mvwinch(win, 0, 4) & A_BOLD);	/* CRUMB */
 	assert_true(mvwinch(win, 0, 4) & A_REVERSE);
 	chrome_crumbs(win, 0, c3 + 2, 1);
-	assert_string_equal(line(win, 0), " prod-eu");
+	assert_string_equal(curses_fixture_line(win, 0), " prod-eu");
 	delwin(win);
 }
 
@@ -191,11 +159,12 @@ test_hints(void **state)
 	};
 
 	assert_int_equal(chrome_hints(win, 0, hints, 4), 2);
-	assert_string_equal(line(win, 0), " <a> ack  <r> resolve");
+	assert_string_equal(curses_fixture_line(win, 0),
+	    " <a> ack  <r> resolve");
 	delwin(win);
 	win = newwin(1, 40, 0, 0);
 	assert_int_equal(chrome_hints(win, 0, hints, 4), 3);
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    " <a> ack  <r> resolve  <C-r> refresh");
 	delwin(win);
 }
@@ -207,9 +176,9 @@ test_box(void **state)
 	WINDOW *win = newwin(4, 12, 0, 0);
 
 	chrome_box(win, 0, 0, 4, 12, "Hi", THEME_DIALOG);
-	assert_string_equal(line(win, 0), "+- Hi -----+");
-	assert_string_equal(line(win, 1), "|          |");
-	assert_string_equal(line(win, 3), "+----------+");
+	assert_string_equal(curses_fixture_line(win, 0), "+- Hi -----+");
+	assert_string_equal(curses_fixture_line(win, 1), "|          |");
+	assert_string_equal(curses_fixture_line(win, 3), "+----------+");
 	delwin(win);
 }
 

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,56 +15,21 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/curses_fixture.h"
 #include "tui/dialog.h"
-#include "tui/glyphs.h"
-#include "tui/theme.h"
 
 #define CTRL(c) ((c) & 0x1f)
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
-}
-
-/* Row y of win as text, trailing blanks removed. */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[512];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
+	return curses_fixture_teardown();
 }
 
 /* First row of win containing s, or -1. */
@@ -75,7 +39,7 @@ find_row(WINDOW *win, const char *s)
 	int y;
 
 	for (y = 0; y < getmaxy(win); y++)
-		if (strstr(line(win, y), s) != NULL)
+		if (strstr(curses_fixture_line(win, y), s) != NULL)
 			return y;
 	return -1;
 }
@@ -93,7 +57,7 @@ box_row(WINDOW *win, int y)
 	char row[128];
 	int n;
 
-	snprintf(row, sizeof(row), "%s", line(win, y));
+	snprintf(row, sizeof(row), "%s", curses_fixture_line(win, y));
 	assert_int_equal(strlen(row), 72);
 	assert_memory_equal(row, "        ", 8);
 	assert_true(row[71] == '|' || row[71] == '+');
@@ -214,9 +178,11 @@ test_draw_yesno(void **state)
 	assert_string_equal(box_row(win, y + 5),
 	    "|                       [ Yes ]  [ No ]");
 	assert_string_equal(box_row(win, y + 6), "+");
-	x = (int)(strstr(line(win, y + 5), "[ No ]") - line(win, y + 5));
+	x = (int)(strstr(curses_fixture_line(win, y + 5), "[ No ]") -
+	    curses_fixture_line(win, y + 5));
 	assert_true(mvwinch(win, y + 5, x) & A_REVERSE);
-	x = (int)(strstr(line(win, y + 5), "[ Yes ]") - line(win, y + 5));
+	x = (int)(strstr(curses_fixture_line(win, y + 5), "[ Yes ]") -
+	    curses_fixture_line(win, y + 5));
 	assert_false(mvwinch(win, y + 5, x) & A_REVERSE);
 	/* Vertically centred: as many rows above as below, give or take 1. */
 	assert_true(abs(y - (24 - (y + 7))) <= 1);
@@ -243,9 +209,9 @@ test_draw_name(void **state)
 	y = find_row(win, "Type prod-eu to confirm:");
 	assert_true(y > 0);
 	assert_int_equal(cy, y + 1);
-	assert_non_null(strstr(line(win, y + 1), "> prod"));
-	assert_int_equal(cx, (int)(strstr(line(win, y + 1), "> prod") -
-	    line(win, y + 1)) + 6);
+	assert_non_null(strstr(curses_fixture_line(win, y + 1), "> prod"));
+	assert_int_equal(cx, (int)(strstr(curses_fixture_line(win, y + 1),
+	    "> prod") - curses_fixture_line(win, y + 1)) + 6);
 	assert_int_equal(find_row(win, "not the name"), -1);
 	assert_true(find_row(win, "<Enter> confirm  <Esc> cancel") > y);
 	dialog_key(d, '\r', false);
@@ -271,7 +237,7 @@ test_draw_tiny(void **state)
 
 	dialog_draw(d, win);
 	for (y = 0; y < 4; y++)
-		assert_string_equal(line(win, y), "");
+		assert_string_equal(curses_fixture_line(win, y), "");
 	delwin(win);
 	dialog_free(d);
 }

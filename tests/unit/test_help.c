@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,54 +15,19 @@
 
 #include <cmocka.h>
 
-#include "tui/glyphs.h"
+#include "tests/unit/curses_fixture.h"
 #include "tui/help.h"
-#include "tui/theme.h"
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
-}
-
-/* Row y of win as text, trailing blanks removed. */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[512];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
+	return curses_fixture_teardown();
 }
 
 static const struct help_row rows[] = {
@@ -102,22 +66,22 @@ test_draw(void **state)
 
 	help_set_rows(h, rows, 6);
 	help_draw(h, win);
-	assert_string_equal(line(win, 0), "");
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 0), "");
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "  +- Keys -----------------------------------------------+");
-	assert_string_equal(line(win, 2),
+	assert_string_equal(curses_fixture_line(win, 2),
 	    "  | Navigation                                           |");
-	assert_string_equal(line(win, 3),
+	assert_string_equal(curses_fixture_line(win, 3),
 	    "  |   j, Down  Move down                                 |");
-	assert_string_equal(line(win, 5),
+	assert_string_equal(curses_fixture_line(win, 5),
 	    "  |   g, Home  First row                                 |");
-	assert_string_equal(line(win, 6),
+	assert_string_equal(curses_fixture_line(win, 6),
 	    "  |                                                      |");
-	assert_string_equal(line(win, 7),
+	assert_string_equal(curses_fixture_line(win, 7),
 	    "  | Views                                                |");
-	assert_string_equal(line(win, 12),
+	assert_string_equal(curses_fixture_line(win, 12),
 	    "  |   a        Acknowledge the selected alert            |");
-	assert_string_equal(line(win, 22),
+	assert_string_equal(curses_fixture_line(win, 22),
 	    "  +------------------------------------------------------+");
 	/* Everything fits: no position on the border, nothing scrolls. */
 	assert_int_equal(help_key(h, 'j', false), HELP_NONE);
@@ -134,24 +98,24 @@ test_scroll(void **state)
 
 	help_set_rows(h, rows, 6);
 	help_draw(h, win);
-	assert_non_null(strstr(line(win, 6), " 1-4/11 "));
+	assert_non_null(strstr(curses_fixture_line(win, 6), " 1-4/11 "));
 	assert_int_equal(help_key(h, KEY_UP, true), HELP_NONE);
 	assert_int_equal(help_key(h, 'j', false), HELP_REDRAW);
 	help_draw(h, win);
-	assert_non_null(strstr(line(win, 2), "j, Down"));
+	assert_non_null(strstr(curses_fixture_line(win, 2), "j, Down"));
 	assert_int_equal(help_key(h, KEY_NPAGE, true), HELP_REDRAW);
 	help_draw(h, win);
-	assert_non_null(strstr(line(win, 6), " 6-9/11 "));
+	assert_non_null(strstr(curses_fixture_line(win, 6), " 6-9/11 "));
 	assert_int_equal(help_key(h, 'G', false), HELP_REDRAW);
 	help_draw(h, win);
-	assert_non_null(strstr(line(win, 6), " 8-11/11 "));
-	assert_non_null(strstr(line(win, 5), "Acknowledge"));
+	assert_non_null(strstr(curses_fixture_line(win, 6), " 8-11/11 "));
+	assert_non_null(strstr(curses_fixture_line(win, 5), "Acknowledge"));
 	assert_int_equal(help_key(h, KEY_DOWN, true), HELP_NONE);
 	assert_false(help_scroll(h, 100));
 	assert_true(help_scroll(h, -2));
 	assert_int_equal(help_key(h, KEY_HOME, true), HELP_REDRAW);
 	help_draw(h, win);
-	assert_non_null(strstr(line(win, 2), "Navigation"));
+	assert_non_null(strstr(curses_fixture_line(win, 2), "Navigation"));
 	assert_int_equal(help_key(h, 'x', false), HELP_NONE);
 	delwin(win);
 	help_free(h);

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,40 +17,21 @@
 
 #include <cmocka.h>
 
-#include "tui/glyphs.h"
+#include "tests/unit/curses_fixture.h"
 #include "tui/prompt.h"
-#include "tui/theme.h"
 
 #define CTRL(c) ((c) & 0x1f)
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
+	return curses_fixture_teardown();
 }
 
 /* Type a UTF-8 string one code point at a time. */
@@ -70,22 +50,6 @@ type(struct prompt *p, const char *s)
 		s += n;
 		len -= n;
 	}
-}
-
-/* Row y of win as text, trailing blanks removed. */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[512];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
 }
 
 /* Typing inserts at the cursor; arrows and Home/End move by character. */
@@ -366,32 +330,32 @@ test_draw(void **state)
 
 	type(p, "alerts");
 	assert_int_equal(draw_at(p, win, 2), 7);
-	assert_string_equal(line(win, 2), ":alerts");
+	assert_string_equal(curses_fixture_line(win, 2), ":alerts");
 	/* Too long: an ellipsis first and the cursor on the last column. */
 	prompt_set_text(p, "abcdefghijklmnop");
 	assert_int_equal(draw_at(p, win, 2), 11);
-	assert_string_equal(line(win, 2), ":~hijklmnop");
+	assert_string_equal(curses_fixture_line(win, 2), ":~hijklmnop");
 	/* Cursor at the start: the head shows, the tail is cut. */
 	prompt_key(p, KEY_HOME, true);
 	assert_int_equal(draw_at(p, win, 2), 1);
-	assert_string_equal(line(win, 2), ":abcdefghij~");
+	assert_string_equal(curses_fixture_line(win, 2), ":abcdefghij~");
 	/* Completing: the candidates go on the row above. */
 	prompt_set_candidates(p, cands, 6);
 	prompt_open(p, NULL, "c");
 	prompt_key(p, '\t', false);	/* "c" is all they share: the first */
 	assert_int_equal(draw_at(p, win, 2), 9);
-	assert_string_equal(line(win, 2), ":clusters");
-	assert_string_equal(line(win, 1), "clusters  c~");
+	assert_string_equal(curses_fixture_line(win, 2), ":clusters");
+	assert_string_equal(curses_fixture_line(win, 1), "clusters  c~");
 	assert_true(mvwinch(win, 1, 0) & A_REVERSE);	/* highlighted */
 	assert_false(mvwinch(win, 1, 10) & A_REVERSE);
 	prompt_key(p, '\t', false);
 	prompt_key(p, '\t', false);	/* the third match, "ctx demo" */
 	assert_int_equal(draw_at(p, win, 2), 9);
-	assert_string_equal(line(win, 1), "~ ctx demo");
+	assert_string_equal(curses_fixture_line(win, 1), "~ ctx demo");
 	/* At row 0 the candidates go below. */
 	werase(win);
 	draw_at(p, win, 0);
-	assert_string_equal(line(win, 1), "~ ctx demo");
+	assert_string_equal(curses_fixture_line(win, 1), "~ ctx demo");
 	delwin(win);
 	prompt_free(p);
 }

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,12 +19,10 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/curses_fixture.h"
 #include "tui/glyphs.h"
 #include "tui/table.h"
 #include "tui/theme.h"
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static const struct table_column cols3[] = {
 	{ "NAME", 0, 0, 1, TABLE_ALIGN_LEFT, 0 },
@@ -36,44 +33,13 @@ static const struct table_column cols3[] = {
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
-}
-
-/* Row y of win as text, trailing blanks removed (static buffer). */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[1024];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
+	return curses_fixture_teardown();
 }
 
 /* Attributes of the cell at y,x without the colour pair. */
@@ -151,13 +117,13 @@ test_draw_rows(void **state)
 	table_set_model(t, model3(k5, n5, s5, a5, 5), 0);
 	table_draw(t, win, 0);
 	/* Gutter 2, NAME flexes to fill 40 - 2 - STATUS(6) - AGE(3) - 2. */
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    "  NAME                        STATUS AGE");
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "> alpha                       ok       5");
-	assert_string_equal(line(win, 2),
+	assert_string_equal(curses_fixture_line(win, 2),
 	    "  bravo                       warn    40");
-	assert_string_equal(line(win, 3),
+	assert_string_equal(curses_fixture_line(win, 3),
 	    "  charlie                     ok       3");
 	/* Monochrome theme: the selected row is reversed, others are not. */
 	assert_true(attr_at(win, 1, 10) & A_REVERSE);
@@ -167,9 +133,9 @@ test_draw_rows(void **state)
 	 * last three show and the first is gone. */
 	table_navigate(t, TABLE_NAV_BOTTOM);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "  charlie                     ok       3");
-	assert_string_equal(line(win, 3),
+	assert_string_equal(curses_fixture_line(win, 3),
 	    "> echo                        ok       7");
 	delwin(win);
 	table_free(t);
@@ -192,7 +158,7 @@ test_truncation(void **state)
 	table_model_add_row(m, "k", THEME_DEFAULT, cells);
 	table_set_model(t, m, 0);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 1), "> averyve~ x");
+	assert_string_equal(curses_fixture_line(win, 1), "> averyve~ x");
 	glyphs_init(true);
 	table_draw(t, win, 0);
 	assert_int_equal(mvwinnwstr(win, 1, 0, wbuf, 12), 12);
@@ -217,21 +183,21 @@ test_sort_arrow(void **state)
 	assert_int_equal(table_sort_column(t, &desc), 2);
 	assert_true(desc);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    "  NAME                       STATUS AGEv");
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "  delta                      crit    100");
-	assert_string_equal(line(win, 5),
+	assert_string_equal(curses_fixture_line(win, 5),
 	    "  charlie                    ok        3");
 	/* The selection stayed on alpha (now fourth). */
 	assert_string_equal(table_selected_key(t), "a");
-	assert_string_equal(line(win, 4),
+	assert_string_equal(curses_fixture_line(win, 4),
 	    "> alpha                      ok        5");
 	table_sort_reverse(t);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 0),
+	assert_string_equal(curses_fixture_line(win, 0),
 	    "  NAME                       STATUS AGE^");
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "  charlie                    ok        3");
 	/* sort_next walks the columns then back to model order. */
 	table_sort(t, -1, false);
@@ -588,7 +554,7 @@ test_change_markers(void **state)
 	assert_false(table_row_marked(t, 2, t0 + 1000));
 	assert_int_equal(table_next_fade(t, t0 + 1000), t0 + 6000);
 	table_draw(t, win, t0 + 1000);
-	assert_string_equal(line(win, 2),
+	assert_string_equal(curses_fixture_line(win, 2),
 	    " *bravo                       CRIT    40");
 	assert_int_equal(mvwinch(win, 2, 1) & A_CHARTEXT, '*');
 	assert_int_equal(mvwinch(win, 1, 1) & A_CHARTEXT, ' ');
@@ -665,7 +631,7 @@ test_navigation(void **state)
 	assert_true(bits & TABLE_CHANGED_SCROLL);
 	assert_int_equal(table_selected_pos(t), 10);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "> node-10                   Ready    370");
 	table_navigate(t, TABLE_NAV_HALF_DOWN);
 	assert_int_equal(table_selected_pos(t), 15);
@@ -674,9 +640,9 @@ test_navigation(void **state)
 	table_navigate(t, TABLE_NAV_BOTTOM);
 	assert_int_equal(table_selected_pos(t), BIG - 1);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 10),
+	assert_string_equal(curses_fixture_line(win, 10),
 	    "> node-9999                 NotReady 963");
-	assert_string_equal(line(win, 1),
+	assert_string_equal(curses_fixture_line(win, 1),
 	    "  node-9990                 NotReady 630");
 	assert_int_equal(table_navigate(t, TABLE_NAV_DOWN),
 	    TABLE_CHANGED_NONE);
@@ -711,33 +677,33 @@ test_layout(void **state)
 	table_set_model(t, m, 0);
 	table_draw(t, w40, 0);
 	/* NAME flexes to take the spare room; EXTRA is hidden. */
-	assert_string_equal(line(w40, 0),
+	assert_string_equal(curses_fixture_line(w40, 0),
 	    "  NAME                  DETAIL      LAST");
-	assert_string_equal(line(w40, 1),
+	assert_string_equal(curses_fixture_line(w40, 1),
 	    "> name-long-long        detail-text zz");
 	table_set_wide(t, true);
 	assert_true(table_wide(t));
 	table_draw(t, w40, 0);
-	assert_string_equal(line(w40, 1),
+	assert_string_equal(curses_fixture_line(w40, 1),
 	    "> name-long-long  detail-text xx    zz");
 	table_set_wide(t, false);
 	/* 20 columns: NAME and DETAIL shrink to their minimums. */
 	table_draw(t, w20, 0);
-	assert_string_equal(line(w20, 1), "> name-~ detai~ zz");
+	assert_string_equal(curses_fixture_line(w20, 1), "> name-~ detai~ zz");
 	assert_int_equal(table_navigate(t, TABLE_NAV_RIGHT),
 	    TABLE_CHANGED_NONE);
 	/* 16 columns: LAST no longer fits and is dropped. */
 	table_draw(t, w16, 0);
-	assert_string_equal(line(w16, 0), "  NAME    DETAIL");
-	assert_string_equal(line(w16, 1), "> name-l~ detai~");
+	assert_string_equal(curses_fixture_line(w16, 0), "  NAME    DETAIL");
+	assert_string_equal(curses_fixture_line(w16, 1), "> name-l~ detai~");
 	/* Right scrolls the columns after the pinned first one. */
 	assert_true(table_navigate(t, TABLE_NAV_RIGHT) & TABLE_CHANGED_ROWS);
 	table_draw(t, w16, 0);
-	assert_string_equal(line(w16, 0), "  NAME      LAST");
-	assert_string_equal(line(w16, 1), "> name-lon~ zz");
+	assert_string_equal(curses_fixture_line(w16, 0), "  NAME      LAST");
+	assert_string_equal(curses_fixture_line(w16, 1), "> name-lon~ zz");
 	table_navigate(t, TABLE_NAV_LEFT);
 	table_draw(t, w16, 0);
-	assert_string_equal(line(w16, 0), "  NAME    DETAIL");
+	assert_string_equal(curses_fixture_line(w16, 0), "  NAME    DETAIL");
 	delwin(w16);
 	delwin(w40);
 	delwin(w20);
@@ -754,17 +720,18 @@ test_empty_and_headerless(void **state)
 
 	table_set_empty_text(t, "No rows");
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 1), "           No rows");
+	assert_string_equal(curses_fixture_line(win, 1), "           No rows");
 	table_set_model(t, model3(k5, n5, s5, a5, 5), 0);
 	table_set_filter(t, "nothing-matches", NULL, &err);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 1), "           No rows");
-	assert_string_equal(line(win, 2), "");
+	assert_string_equal(curses_fixture_line(win, 1), "           No rows");
+	assert_string_equal(curses_fixture_line(win, 2), "");
 	table_set_filter(t, NULL, NULL, &err);
 	table_set_header(t, false);
 	assert_int_equal(table_page_rows(t, 3), 3);
 	table_draw(t, win, 0);
-	assert_string_equal(line(win, 0), "> alpha             ok       5");
+	assert_string_equal(curses_fixture_line(win, 0),
+	    "> alpha             ok       5");
 	delwin(win);
 	table_free(t);
 	table_free(NULL);

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,54 +15,19 @@
 
 #include <cmocka.h>
 
-#include "tui/glyphs.h"
-#include "tui/theme.h"
+#include "tests/unit/curses_fixture.h"
 #include "tui/toast.h"
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 
 static int
 group_setup(void **state)
 {
-	struct theme th;
-
-	setlocale(LC_ALL, "C.UTF-8");
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	if (scr == NULL)
-		return -1;
-	theme_init(&th);
-	theme_apply(&th, SCREEN_COLORS_NONE);
-	glyphs_init(false);
-	return 0;
+	return curses_fixture_setup(false, SCREEN_COLORS_NONE);
 }
 
 static int
 group_teardown(void **state)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-	return 0;
-}
-
-/* Row y of win as text, trailing blanks removed. */
-static const char *
-line(WINDOW *win, int y)
-{
-	static char buf[512];
-	int n;
-
-	n = mvwinnstr(win, y, 0, buf, (int)sizeof(buf) - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
+	return curses_fixture_teardown();
 }
 
 /* An info toast shows until its lifetime ends, then expires once. */
@@ -178,24 +142,26 @@ test_draw(void **state)
 
 	assert_false(toast_draw(t, win, 2, 0));
 	assert_false(toast_draw_banner(t, win, 0));
-	assert_string_equal(line(win, 2), "");
+	assert_string_equal(curses_fixture_line(win, 2), "");
 	toast_show(t, TOAST_ERROR, 0, 0, "alert ack failed: Conflict");
 	assert_true(toast_draw(t, win, 2, 0));
-	assert_string_equal(line(win, 2), " alert ack failed: Conflict");
+	assert_string_equal(curses_fixture_line(win, 2),
+	    " alert ack failed: Conflict");
 	/* TOAST_ERROR is reverse+bold in monochrome, across the row. */
 	assert_true(mvwinch(win, 2, 39) & A_REVERSE);
 	assert_true(mvwinch(win, 2, 5) & A_BOLD);
 	toast_show(t, TOAST_INFO, 0, 0, "%s", "a message much longer than "
 	    "the forty columns of this window");
 	toast_draw(t, win, 2, 0);
-	assert_string_equal(line(win, 2),
+	assert_string_equal(curses_fixture_line(win, 2),
 	    " a message much longer than the forty c~");
 	assert_false(mvwinch(win, 2, 5) & A_BOLD);
 	/* Expired: not drawn (the caller draws its hints there instead). */
 	assert_false(toast_draw(t, win, 1, TOAST_INFO_MS));
 	toast_set_banner(t, "hub unreachable");
 	assert_true(toast_draw_banner(t, win, 0));
-	assert_string_equal(line(win, 0), "            hub unreachable");
+	assert_string_equal(curses_fixture_line(win, 0),
+	    "            hub unreachable");
 	assert_true(mvwinch(win, 0, 0) & A_REVERSE);
 	/* Rows outside the window are refused. */
 	assert_false(toast_draw_banner(t, win, 3));
