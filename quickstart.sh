@@ -16,7 +16,7 @@ cd "$top"
 PACKAGES="build-essential autoconf automake autoconf-archive libtool pkg-config
 libmicrohttpd-dev libcjson-dev libyaml-dev libcurl4-openssl-dev libssl-dev
 libsodium-dev libsqlite3-dev libcmocka-dev libncurses-dev libvterm-dev
-curl ca-certificates wrk nginx-light"
+curl ca-certificates wrk nginx-light libgnutls28-dev"
 
 say() { printf '==> %s\n' "$*"; }
 

@@ -59,10 +59,11 @@ hubsource_scope_ok(const char *scope)
 	return true;
 }
 
+/* Every kind with a hub path; the Kubernetes kinds are direct mode's. */
 static bool
 hubsource_supports(struct source *src, enum source_kind kind)
 {
-	return (unsigned)kind < SOURCE_KIND_COUNT;
+	return (unsigned)kind < SOURCE_KIND_COUNT && kind_paths[kind] != NULL;
 }
 
 static enum cm_status
@@ -78,8 +79,10 @@ hubsource_fetch(struct source *src, enum source_kind kind, const char *scope,
 	enum cm_status st;
 
 	*out = NULL;
-	if ((unsigned)kind >= SOURCE_KIND_COUNT)
-		return cm_err_set(err, CM_BAD_REQUEST, NULL, "unknown kind");
+	if (!hubsource_supports(src, kind))
+		return cm_err_set(err, CM_BAD_REQUEST, NULL, "%s: not "
+		    "available through a hub", (unsigned)kind <
+		    SOURCE_KIND_COUNT ? source_kind_name(kind) : "unknown kind");
 	fmt = kind_paths[kind];
 	if (strstr(fmt, "%s") != NULL) {
 		if (!hubsource_scope_ok(scope))

@@ -250,10 +250,16 @@ settings_add_context(struct settings *s, const char *file,
 			c.ca_file = settings_expand(v);
 		} else if (strcmp(k->key, "kube") == 0) {
 			c.kube = settings_expand(v);
+		} else if (strcmp(k->key, "protected") == 0) {
+			if (!ydoc_bool(k, &c.protect)) {
+				st = ydoc_error(err, file, k,
+				    "protected must be true or false");
+				goto out;
+			}
 		} else {
 			st = ydoc_error(err, file, k,
 			    "unknown key \"%.64s\" in context \"%s\" "
-			    "(known: hub, user, ca-file, kube)",
+			    "(known: hub, user, ca-file, kube, protected)",
 			    k->key, c.name);
 			goto out;
 		}
@@ -450,6 +456,7 @@ settings_put_context(struct settings *s, const char *name, const char *hub,
 		n.hub = xstrdup(hub);
 		n.user = settings_dup(user);
 		n.ca_file = settings_dup(ca_file);
+		n.protect = c->protect;	/* logging in again keeps it */
 		if (make_current) {
 			free(s->current_context);
 			s->current_context = xstrdup(n.name);
@@ -548,6 +555,8 @@ settings_save(const struct settings *s, const char *path, struct cm_err *err)
 		settings_emit_kv(fp, "    ", "user", c->user);
 		settings_emit_kv(fp, "    ", "ca-file", c->ca_file);
 		settings_emit_kv(fp, "    ", "kube", c->kube);
+		if (c->protect)
+			fprintf(fp, "    protected: true\n");
 	}
 	if (fclose(fp) != 0)
 		fatal("open_memstream: %s", strerror(errno));

@@ -10,7 +10,7 @@
  *     contexts:
  *       demo: { hub: http://127.0.0.1:8080, user: admin@demo.test,
  *               ca-file: /path/ca.pem }
- *       prod: { kube: ~/.kube/config }
+ *       prod: { kube: ~/.kube/config, protected: true }
  *
  * A missing file gives the defaults with no context.  A bad file (syntax,
  * unknown key, bad value, a current-context that names no context) is
@@ -18,9 +18,12 @@
  * console still starts.  settings_save() writes the whole file back
  * (comments are not kept).
  *
+ * "protected: true" on a context makes every action on its clusters ask
+ * for the object's name to be typed; in direct mode it also marks the
+ * kubeconfig context of the same name.
+ *
  * It does not connect anywhere or check that a kube: context is usable
- * (direct mode is a later issue: the app reports it).  Plain data: no
- * threads involved.
+ * (the app does).  Plain data: no threads involved.
  */
 #ifndef CM_BACKEND_SETTINGS_H
 #define CM_BACKEND_SETTINGS_H
@@ -41,7 +44,8 @@ struct settings_context {
 	char *hub;		/* hub base URL */
 	char *user;		/* email to log in as */
 	char *ca_file;		/* PEM bundle for the hub's TLS */
-	char *kube;		/* kubeconfig path (direct mode, later) */
+	char *kube;		/* kubeconfig path (direct mode) */
+	bool protect;		/* protected: actions need the typed name */
 };
 
 /* The whole file.  Embedded by the caller: settings_init/_done. */

@@ -6,7 +6,9 @@
  * A source answers whole snapshots: immutable, reference-counted JSON
  * documents in the hub API's shapes ({"items":[...],"next_cursor":...}
  * for lists, the object for a get, the summary for the dashboard).  The
- * direct driver will build the same shapes from Kubernetes objects.
+ * direct driver (kubesource.h) builds the same shapes from Kubernetes
+ * objects, and answers the Kubernetes kinds (nodes ... logs) the hub
+ * driver does not.
  * Sources are blocking and are only ever called from the feed's network
  * thread (feed.h); they never print.
  */
@@ -20,7 +22,10 @@
 
 #include "backend/status.h"
 
-/* id, name (for the cache and logs), hub API path ("%s" = scope) */
+/*
+ * id, name (for the cache and logs), hub API path ("%s" = scope; NULL:
+ * direct mode only, see backend/kubescope.h for those scopes)
+ */
 #define SOURCE_KIND_INFO(_) \
 	_(DASHBOARD,       "dashboard",       "/api/v1/dashboard/summary") \
 	_(CLUSTERS,        "clusters",        "/api/v1/clusters") \
@@ -30,7 +35,15 @@
 	_(ALERTS,          "alerts",          "/api/v1/alerts") \
 	_(AUDIT,           "audit",           "/api/v1/audit-logs") \
 	_(USERS,           "users",           "/api/v1/users") \
-	_(ME,              "me",              "/api/v1/users/me")
+	_(ME,              "me",              "/api/v1/users/me") \
+	_(NODES,           "nodes",           NULL) \
+	_(NAMESPACES,      "namespaces",      NULL) \
+	_(PODS,            "pods",            NULL) \
+	_(DEPLOYMENTS,     "deployments",     NULL) \
+	_(STATEFULSETS,    "statefulsets",    NULL) \
+	_(EVENTS,          "events",          NULL) \
+	_(OBJECT,          "object",          NULL) \
+	_(LOGS,            "logs",            NULL)
 
 enum source_kind {
 #define SOURCE_KIND_ENUM(id, name, path) SOURCE_##id,
@@ -66,10 +79,17 @@ const cJSON *snapshot_items(const struct snapshot *s);
 
 struct source;
 
-/* Actions a source may perform on behalf of a view. */
+/*
+ * Actions a source may perform on behalf of a view.  The kube.* actions
+ * take a full object reference "CTXID/RESOURCE/NAMESPACE/NAME" as target
+ * (backend/kubescope.h); kube.scale takes {"replicas": N} as args.
+ */
 #define SOURCE_ACTION_INFO(_) \
 	_(ALERT_ACK,     "alert.ack") \
-	_(ALERT_RESOLVE, "alert.resolve")
+	_(ALERT_RESOLVE, "alert.resolve") \
+	_(KUBE_DELETE,   "kube.delete") \
+	_(KUBE_SCALE,    "kube.scale") \
+	_(KUBE_RESTART,  "kube.restart")
 
 enum source_action {
 #define SOURCE_ACTION_ENUM(id, name) SOURCE_ACT_##id,

@@ -21,6 +21,7 @@
 #include "hub/auth/keyfile.h"
 #include "hub/auth/password.h"
 #include "hub/auth/tokens.h"
+#include "hub/collector/collector.h"
 #include "hub/core/config.h"
 #include "hub/core/hub.h"
 #include "hub/core/init.h"
@@ -40,6 +41,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: cmhubd serve --data DIR [--listen ADDR:PORT] "
 	    "[--config FILE] [--set KEY=VALUE]...\n"
+	    "                    [--roles api,worker,collector]\n"
 	    "       cmhubd init --data DIR --tenant NAME --admin-email EMAIL\n"
 	    "                   [--admin-password-file FILE] [--demo]\n"
 	    "       cmhubd --help | --version\n"
@@ -54,6 +56,12 @@ usage(FILE *fp)
 	    "  --listen ADDR:PORT address to serve on (config key listen)\n"
 	    "  --config FILE      YAML file of \"key: value\" settings\n"
 	    "  --set KEY=VALUE    one setting; overrides the file\n"
+	    "  --roles LIST       what this process does, comma-separated\n"
+	    "                     (default all): api serves HTTP, collector\n"
+	    "                     polls the clusters, worker runs background\n"
+	    "                     jobs (none yet).  Without api nothing is\n"
+	    "                     served and the first line is \"running\n"
+	    "                     roles ...\"\n"
 	    "\n"
 	    "init    Create DIR (mode 0700) with the signing key jwt.key and\n"
 	    "        the credential sealing key seal.key (mode 0600), the\n"
@@ -209,6 +217,41 @@ hub_close(struct hub *hub)
 	store_close(hub->store);
 }
 
+#define SERVE_API 1u
+#define SERVE_WORKER 2u
+#define SERVE_COLLECTOR 4u
+
+/* Parse "api,worker,collector" into SERVE_* bits; 0 on a bad list. */
+static unsigned
+parse_roles(const char *list)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "api", SERVE_API },
+		{ "worker", SERVE_WORKER },
+		{ "collector", SERVE_COLLECTOR },
+	};
+	unsigned roles = 0;
+	size_t len, i;
+	const char *p = list;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == len &&
+			    strncmp(names[i].name, p, len) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			return 0;
+		roles |= names[i].bit;
+		if (p[len] == '\0')
+			return roles;
+		p += len + 1;
+	}
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -217,10 +260,13 @@ cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "set", required_argument, NULL, 's' },
+		{ "roles", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct hub hub;
+	unsigned roles = SERVE_API | SERVE_WORKER | SERVE_COLLECTOR;
+	struct collector *collector = NULL;
 	const char *config = NULL, *data = NULL, *listen = NULL;
 	char **sets;
 	size_t nsets = 0, i;
@@ -239,6 +285,15 @@ cmd_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'c': config = optarg; break;
 		case 's': sets[nsets++] = optarg; break;
+		case 'r':
+			if ((roles = parse_roles(optarg)) == 0) {
+				fprintf(stderr, "cmhubd: --roles %s: expected a "
+				    "comma-separated list of api, worker, "
+				    "collector\n", optarg);
+				free(sets);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); free(sets); return 0;
 		default: usage(stderr); free(sets); return 2;
 		}
@@ -279,14 +334,25 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (server_start(&hub, api_dispatch, &srv, url, sizeof url, &err) !=
-	    CM_OK)
+	if ((roles & SERVE_API) && server_start(&hub, api_dispatch, &srv, url,
+	    sizeof url, &err) != CM_OK)
 		goto out;
-	printf("listening on %s\n", url);
+	if ((roles & SERVE_COLLECTOR) &&
+	    (collector = collector_start(&hub, &err)) == NULL) {
+		server_stop(srv);
+		goto out;
+	}
+	if (roles & SERVE_API)
+		printf("listening on %s\n", url);
+	else
+		printf("running roles%s%s\n",
+		    roles & SERVE_WORKER ? " worker" : "",
+		    roles & SERVE_COLLECTOR ? " collector" : "");
 	fflush(stdout);
 	sigwait(&mask, &sig);
 	fprintf(stderr, "cmhubd: %s received, stopping\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	collector_stop(collector);
 	server_stop(srv);
 	rc = 0;
 out:

@@ -78,26 +78,30 @@ typedef enum cm_status (*objstore_modify_fn)(void *arg, cJSON *obj,
     struct cm_err *err);
 
 enum objstore_patch_type {
-	OBJSTORE_PATCH_MERGE,		/* RFC 7386; also strategic merge */
-	OBJSTORE_PATCH_JSON,		/* RFC 6902 add/remove/replace/test */
-	OBJSTORE_PATCH_APPLY,		/* server-side apply: create or merge */
+	OBJSTORE_PATCH_MERGE,	/* RFC 7386; also strategic merge */
+	OBJSTORE_PATCH_JSON,	/* RFC 6902 add/remove/replace/test */
+	OBJSTORE_PATCH_APPLY,	/* server-side apply: create or merge */
 };
 
 /* Options of objstore_list(); zero-initialise and set what you need. */
 struct objstore_list_opts {
 	const char *ns;			/* NULL or "": all namespaces */
 	const char *label_selector;	/* NULL or "": everything */
-	const char *field_selector;	/* metadata.name / metadata.namespace */
+	const char *field_selector;	/* "metadata.name=x", any path */
 	size_t limit;			/* 0: no limit */
-	const char *cont;		/* continue token from a previous page */
+	const char *cont;		/* token from a previous page */
+	bool shared;			/* refs instead of copied items */
 };
 
 /* Result of objstore_list(); release with objstore_list_done(). */
 struct objstore_list {
-	cJSON *items;		/* array of owned copies, sorted ns/name */
-	uint64_t rv;		/* store resourceVersion of the snapshot */
+	cJSON *items;		/* owned copies, sorted by ns/name */
+	struct objstore_event **refs;	/* with opts.shared: ->object is
+					 * the shared, read-only state */
+	size_t nrefs;
+	uint64_t rv;		/* resourceVersion of the snapshot */
 	char *cont;		/* token for the next page, or NULL */
-	long remaining;		/* items left after this page (with cont) */
+	long remaining;		/* items left after this page */
 };
 
 enum objstore_watch_result {
@@ -138,6 +142,15 @@ uint64_t objstore_oldest_rv(struct objstore *st);
  */
 enum cm_status objstore_create(struct objstore *st, const char *resource,
     const char *ns, const cJSON *obj, cJSON **out, struct cm_err *err);
+
+/*
+ * Load a recorded object (copied) as objstore_create does, but keep its
+ * uid, creationTimestamp and generation when present, so a seeded
+ * cluster shows what the recording says.  A new resourceVersion is
+ * always given.  CM_CONFLICT when the name exists.
+ */
+enum cm_status objstore_seed(struct objstore *st, const char *resource,
+    const char *ns, const cJSON *obj, struct cm_err *err);
 
 /* Copy of one object into *out; CM_NOT_FOUND when absent. */
 enum cm_status objstore_get(struct objstore *st, const char *resource,
@@ -188,7 +201,9 @@ enum cm_status objstore_delete(struct objstore *st, const char *resource,
 
 /*
  * List objects of a resource, filtered and paged by opts (may be NULL).
- * Bad selectors or continue tokens give CM_BAD_REQUEST.
+ * With opts->shared the page is handed out as event references (no
+ * copies: cheap for big lists) in refs, else as copies in items.  Bad
+ * selectors or continue tokens give CM_BAD_REQUEST.
  */
 enum cm_status objstore_list(struct objstore *st, const char *resource,
     const struct objstore_list_opts *opts, struct objstore_list *out,

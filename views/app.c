@@ -25,6 +25,7 @@
 #include "backend/feed.h"
 #include "backend/hubclient.h"
 #include "backend/hubsource.h"
+#include "backend/kubesource.h"
 #include "backend/settings.h"
 #include "backend/state.h"
 #include "backend/timeutil.h"
@@ -64,6 +65,8 @@ struct app {
 	char ctx_name[128];
 	char ctx_url[512];
 	char ctx_user[256];
+	bool kube;			/* direct mode */
+	char ctx_kube[SETTINGS_PATH_MAX];	/* its kubeconfig path(s) */
 	struct theme theme;
 	struct keymap *keymap;
 
@@ -115,6 +118,12 @@ app_refresh_ms(const struct app *app)
 {
 	return app->settings.refresh_ms > 0 ? app->settings.refresh_ms :
 	    SETTINGS_REFRESH_DEFAULT_MS;
+}
+
+bool
+app_kube(const struct app *app)
+{
+	return app->kube;
 }
 
 bool
@@ -296,6 +305,52 @@ app_disconnect(struct app *app)
 	app->hc = NULL;
 }
 
+/*
+ * The direct-mode source of the session's kubeconfig: the config's
+ * protected contexts stay protected (the whole kubeconfig when the
+ * session's own context is).  kube_ctx names the kube context views
+ * open on (NULL: the kubeconfig's current one).
+ */
+static struct source *
+app_kube_source(struct app *app, const char *kube_ctx, struct cm_err *err)
+{
+	const struct settings_context *c;
+	struct kubesource_opts ko;
+	const char **names;
+	struct source *src;
+	size_t i, n = 0;
+
+	names = xcalloc(app->settings.ncontexts + 1, sizeof *names);
+	for (i = 0; i < app->settings.ncontexts; i++)
+		if (app->settings.contexts[i].protect)
+			names[n++] = app->settings.contexts[i].name;
+	c = settings_find_context(&app->settings, app->ctx_name);
+	memset(&ko, 0, sizeof ko);
+	ko.kubeconfig = app->ctx_kube;
+	ko.context = kube_ctx;
+	ko.interval_ms = app_refresh_ms(app);
+	ko.protect_all = c != NULL && c->protect && c->kube != NULL;
+	ko.protect = names;
+	src = kubesource_new(&ko, err);
+	free(names);
+	return src;
+}
+
+/* Start the feed of a direct-mode source (the feed owns src). */
+static void
+app_connect_kube(struct app *app, struct source *src)
+{
+	app_disconnect(app);
+	app->src = src;
+	app->feed = feed_new(app->src, app->state,
+	    app->ctx_name[0] != '\0' ? app->ctx_name : "kubeconfig",
+	    loop_wake_cb, app->loop);
+	app->login_shown = false;
+	if (kubesource_problems(src)[0] != '\0')
+		app_toast(app, TOAST_ERROR, "kubeconfig: %s",
+		    kubesource_problems(src));
+}
+
 /* Build the client, source and feed for ctx_url; load saved tokens. */
 static bool
 app_connect(struct app *app)
@@ -352,13 +407,16 @@ app_select_context(struct app *app, const struct settings_context *ctx)
 	    ctx != NULL && ctx->hub != NULL ? ctx->hub : "");
 	snprintf(app->ctx_user, sizeof app->ctx_user, "%s",
 	    ctx != NULL && ctx->user != NULL ? ctx->user : "");
+	app->kube = ctx != NULL && ctx->hub == NULL && ctx->kube != NULL;
+	snprintf(app->ctx_kube, sizeof app->ctx_kube, "%s",
+	    app->kube ? ctx->kube : "");
 }
 
 /* Open the first screen of a session: the dashboard, or the login. */
 static void
 app_start_session(struct app *app)
 {
-	if (app->hc != NULL && hubclient_has_session(app->hc)) {
+	if (app->kube || (app->hc != NULL && hubclient_has_session(app->hc))) {
 		app_watch_header(app);
 		app_reset(app, &dashboard_view, NULL);
 	} else {
@@ -377,11 +435,34 @@ app_switch_context(struct app *app, const char *name)
 		app_toast(app, TOAST_ERROR, "no context named \"%s\"", name);
 		return false;
 	}
-	if (ctx->hub == NULL) {
-		app_toast(app, TOAST_ERROR, "context \"%s\" talks to "
-		    "clusters directly; that mode is not supported yet",
-		    name);
-		return false;
+	if (ctx->hub == NULL && ctx->kube != NULL) {
+		/* Build the new source first: a bad kubeconfig keeps the
+		 * session that works. */
+		char keep[sizeof app->ctx_name], keep_kube[SETTINGS_PATH_MAX];
+		struct cm_err err;
+		struct source *src;
+
+		snprintf(keep, sizeof keep, "%s", app->ctx_name);
+		snprintf(keep_kube, sizeof keep_kube, "%s", app->ctx_kube);
+		snprintf(app->ctx_name, sizeof app->ctx_name, "%s", ctx->name);
+		snprintf(app->ctx_kube, sizeof app->ctx_kube, "%s", ctx->kube);
+		cm_err_clear(&err);
+		src = app_kube_source(app, NULL, &err);
+		snprintf(app->ctx_name, sizeof app->ctx_name, "%s", keep);
+		snprintf(app->ctx_kube, sizeof app->ctx_kube, "%s", keep_kube);
+		if (src == NULL) {
+			app_toast(app, TOAST_ERROR, "context \"%s\": %s",
+			    name, err.msg);
+			return false;
+		}
+		while (app->depth > 0)
+			app_view_close(&app->stack[--app->depth]);
+		app_select_context(app, ctx);
+		app_connect_kube(app, src);
+		app_start_session(app);
+		app_toast(app, TOAST_INFO, "context %s (%s)", app->ctx_name,
+		    app->ctx_kube);
+		return true;
 	}
 	while (app->depth > 0)
 		app_view_close(&app->stack[--app->depth]);
@@ -1254,10 +1335,12 @@ app_load_config(struct app *app, char *errors, size_t len)
 		used += (size_t)snprintf(errors + used, len - used, "%s; ",
 		    err.msg);
 
-	ctx = app->opts.context != NULL ?
+	ctx = app->opts.kubeconfig != NULL ? NULL :
+	    app->opts.context != NULL ?
 	    settings_find_context(&app->settings, app->opts.context) :
 	    settings_current(&app->settings);
-	if (app->opts.context != NULL && ctx == NULL && used < len)
+	if (app->opts.kubeconfig == NULL && app->opts.context != NULL &&
+	    ctx == NULL && used < len)
 		used += (size_t)snprintf(errors + used, len - used,
 		    "no context named \"%s\"; ", app->opts.context);
 	app_select_context(app, ctx);
@@ -1284,6 +1367,7 @@ app_main(const struct app_opts *opts)
 	char errors[1024];
 	const char *fake = getenv("CM_FAKE_NOW");
 	char **hist = NULL;
+	struct source *kube_src = NULL;
 	size_t nhist = 0;
 	int rc;
 
@@ -1291,6 +1375,27 @@ app_main(const struct app_opts *opts)
 	if (fake != NULL && *fake != '\0')
 		app->fake_now = strtoll(fake, NULL, 10) * 1000;
 	app_load_config(app, errors, sizeof errors);
+	if (opts->kubeconfig != NULL) {
+		app->kube = true;
+		snprintf(app->ctx_name, sizeof app->ctx_name, "kubeconfig");
+		snprintf(app->ctx_kube, sizeof app->ctx_kube, "%s",
+		    opts->kubeconfig);
+	}
+	if (app->kube) {
+		/* Direct mode needs its kubeconfig before the screen. */
+		cm_err_clear(&err);
+		kube_src = app_kube_source(app, opts->kubeconfig != NULL ?
+		    opts->context : NULL, &err);
+		if (kube_src == NULL) {
+			fprintf(stderr, "cm: kubeconfig %s: %s\n",
+			    app->ctx_kube, err.msg);
+			keymap_free(app->keymap);
+			state_close(app->state);
+			settings_done(&app->settings);
+			free(app);
+			return 1;
+		}
+	}
 
 	cm_err_clear(&err);
 	app->loop = loop_new(&err);
@@ -1329,7 +1434,9 @@ app_main(const struct app_opts *opts)
 	loop_set_signal(app->loop, app_on_signal, app);
 	loop_timer_add(app->loop, APP_TICK_MS, APP_TICK_MS, app_on_tick, app);
 
-	if (app->ctx_url[0] != '\0')
+	if (kube_src != NULL)
+		app_connect_kube(app, kube_src);
+	else if (app->ctx_url[0] != '\0')
 		app_connect(app);
 	app_start_session(app);
 	if (errors[0] != '\0')

@@ -28,6 +28,8 @@ struct app_opts {
 	const char *theme;	/* NULL: the config's theme */
 	const char *keymap;	/* NULL: the config's keymap */
 	const char *config;	/* NULL: $XDG_CONFIG_HOME/... */
+	const char *kubeconfig;	/* direct mode on these kubeconfig files
+				 * (context then names a kube context) */
 	bool readonly;
 	bool no_color;
 	bool ascii;
@@ -47,6 +49,9 @@ int64_t app_tick(const struct app *app);
 
 /* Refresh interval of the current context, in ms. */
 int app_refresh_ms(const struct app *app);
+
+/* True when the session talks to clusters directly (kubesource.h). */
+bool app_kube(const struct app *app);
 
 /* True in --readonly / read-only: true mode. */
 bool app_readonly(const struct app *app);

@@ -34,6 +34,7 @@
 #include "backend/status.h"
 #include "backend/timeutil.h"
 #include "backend/xalloc.h"
+#include "views/clikube.h"
 #include "views/cliout.h"
 #include "views/clisession.h"
 
@@ -74,9 +75,15 @@ static const struct cli_cmd cli_cmds[] = {
 
 #define CLI_NCMDS (sizeof cli_cmds / sizeof cli_cmds[0])
 
+/* `cm get` from a cluster, the second form of "get". */
+static const char cli_get_kube_usage[] =
+    "cm [--kubeconfig FILE] get nodes|namespaces|pods|deployments|"
+    "statefulsets|events\n"
+    "           [--context C] [-n NS | -A] [-o table|json|yaml]";
+
 static const char cli_console_usage[] =
     "cm [--context NAME] [--readonly] [--theme NAME] [--keymap NAME]\n"
-    "          [--config FILE] [--no-color] [--ascii]";
+    "          [--config FILE] [--kubeconfig FILE] [--no-color] [--ascii]";
 
 /* A usage error: the reason (fmt may be NULL) and the usage line. */
 static int __attribute__((format(printf, 2, 3)))
@@ -193,8 +200,11 @@ cli_usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: %s\n", cli_console_usage);
-	for (i = 0; i < CLI_NCMDS; i++)
+	for (i = 0; i < CLI_NCMDS; i++) {
 		fprintf(out, "       %s\n", cli_cmds[i].usage);
+		if (cli_cmds[i].run == cli_get)
+			fprintf(out, "       %s\n", cli_get_kube_usage);
+	}
 	fputs("\n"
 	    "Without a subcommand cm opens the full-screen console on the\n"
 	    "current context (or NAME):\n"
@@ -204,6 +214,9 @@ cli_usage(FILE *out)
 	    " a user theme\n"
 	    "  --keymap NAME   default or a user keymap\n"
 	    "  --config FILE   another config.yaml\n"
+	    "  --kubeconfig F  talk to the clusters of a kubeconfig directly"
+	    "\n"
+	    "                  (--context then names a kubeconfig context)\n"
 	    "  --no-color      monochrome (also NO_COLOR=1)\n"
 	    "  --ascii         ASCII lines and symbols instead of UTF-8\n"
 	    "\n"
@@ -217,7 +230,9 @@ cli_usage(FILE *out)
 	    "  logout   revoke the session and forget the tokens\n"
 	    "  get      list clusters, alerts, audit logs or users; -o json"
 	    "\n"
-	    "           and -o yaml print the API's list document\n"
+	    "           and -o yaml print the API's list document; nodes,\n"
+	    "           pods ... come from the cluster of a kubeconfig\n"
+	    "           context, -o json as kubectl get -o json prints it\n"
 	    "  alerts   acknowledge or resolve an alert by id\n"
 	    "  version  print the version\n"
 	    "\n"
@@ -507,14 +522,62 @@ cli_user_names(struct hubclient *hc)
 	return names;
 }
 
+/*
+ * `cm get KIND` from a cluster: a kind of kuberows.h, or any kind with
+ * --kubeconfig.  Without --kubeconfig the kubeconfig is that of the
+ * config's kube: context (named by --context, else the current one).
+ */
+static int
+cli_get_kube(const struct cli_cmd *cmd, const char *kind,
+    const char *kubeconfig, const char *context, const char *ns, bool all,
+    const char *output)
+{
+	const struct settings_context *ctx;
+	struct settings s;
+	char *path = NULL;
+	int code;
+
+	if (!clikube_is_kind(kind))
+		return cli_bad_usage(cmd, "cannot get '%s' from a cluster",
+		    kind);
+	if (ns != NULL && all)
+		return cli_bad_usage(cmd, "-n and -A do not go together");
+	if (kubeconfig == NULL) {
+		if (!clisession_settings_load(&s)) {
+			clisession_settings_free(&s);
+			return CLI_EXIT_ERROR;
+		}
+		ctx = context != NULL ? settings_find_context(&s, context) :
+		    settings_current(&s);
+		if (ctx == NULL || ctx->kube == NULL) {
+			clisession_settings_free(&s);
+			return cli_bad_usage(cmd, "cannot get '%s' from a hub: "
+			    "give --kubeconfig FILE, or use a kube: context",
+			    kind);
+		}
+		path = xstrdup(ctx->kube);
+		clisession_settings_free(&s);
+		context = NULL;
+	}
+	code = clikube_get(kind, kubeconfig != NULL ? kubeconfig : path,
+	    context, ns, all, output);
+	free(path);
+	return code;
+}
+
 static int
 cli_get(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *name = NULL, *output = "table", *pos[1];
+	const char *kubeconfig = NULL, *ns = NULL;
 	const struct cli_opt opts[] = {
 		{ "output", 'o', &output }, { "context", '\0', &name },
+		{ "kubeconfig", '\0', &kubeconfig }, { "namespace", 'n', &ns },
 		{ NULL, '\0', NULL },
 	};
+	bool all = false;
+	char **av;
+	int ac = 0, k;
 	const struct cli_kind *kind = NULL;
 	const cJSON *cursor;
 	struct cliout_table table;
@@ -524,20 +587,34 @@ cli_get(const struct cli_cmd *cmd, int argc, char **argv)
 	int code, npos;
 	size_t i;
 
-	code = cli_parse(cmd, argc, argv, opts, pos, 1, &npos);
+	/* -A takes no value: take it out before the common parser. */
+	av = xcalloc((size_t)argc + 1, sizeof *av);
+	for (k = 0; k < argc; k++) {
+		if (k > 0 && (strcmp(argv[k], "-A") == 0 ||
+		    strcmp(argv[k], "--all-namespaces") == 0))
+			all = true;
+		else
+			av[ac++] = argv[k];
+	}
+	code = cli_parse(cmd, ac, av, opts, pos, 1, &npos);
+	free(av);
 	if (code >= 0)
 		return code;
 	if (npos == 0)
 		return cli_bad_usage(cmd, "what to get?");
+	if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0 &&
+	    strcmp(output, "yaml") != 0)
+		return cli_bad_usage(cmd, "unknown output format '%s'", output);
+	if (kubeconfig != NULL || clikube_is_kind(pos[0]) || ns != NULL ||
+	    all)
+		return cli_flush(cli_get_kube(cmd, pos[0], kubeconfig, name,
+		    ns, all, output));
 	for (i = 0; i < sizeof cli_kinds / sizeof cli_kinds[0]; i++)
 		if (strcmp(pos[0], cli_kinds[i].name) == 0 ||
 		    strcmp(pos[0], cli_kinds[i].alias) == 0)
 			kind = &cli_kinds[i];
 	if (kind == NULL)
 		return cli_bad_usage(cmd, "cannot get '%s'", pos[0]);
-	if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0 &&
-	    strcmp(output, "yaml") != 0)
-		return cli_bad_usage(cmd, "unknown output format '%s'", output);
 	if (!clisession_open(&s, name, true)) {
 		clisession_close(&s);
 		return CLI_EXIT_ERROR;

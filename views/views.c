@@ -14,6 +14,13 @@ const struct view_ops *const view_table[] = {
 	&audit_view,
 	&users_view,
 	&ctx_view,
+	&nodes_view,
+	&namespaces_view,
+	&pods_view,
+	&deployments_view,
+	&statefulsets_view,
+	&events_view,
+	&logs_view,
 };
 
 const size_t view_table_count = sizeof view_table / sizeof view_table[0];

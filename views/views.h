@@ -17,6 +17,15 @@ extern const struct view_ops audit_view;
 extern const struct view_ops users_view;
 extern const struct view_ops ctx_view;
 extern const struct view_ops login_view;
+/* Direct mode: Kubernetes objects (kubeview.h). */
+extern const struct view_ops nodes_view;
+extern const struct view_ops namespaces_view;
+extern const struct view_ops pods_view;
+extern const struct view_ops deployments_view;
+extern const struct view_ops statefulsets_view;
+extern const struct view_ops events_view;
+extern const struct view_ops logs_view;
+extern const struct view_ops describe_view;
 
 /* Views that a `:name` command opens, in completion order. */
 extern const struct view_ops *const view_table[];

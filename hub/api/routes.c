@@ -13,6 +13,7 @@
 #include "hub/audit/audit.h"
 #include "hub/auth/auth.h"
 #include "hub/clusters/clusters.h"
+#include "hub/collector/collector.h"
 #include "hub/dashboard/dashboard.h"
 #include "hub/tenants/tenants.h"
 #include "hub/tours/tours.h"
@@ -78,6 +79,12 @@ const struct route api_routes[] = {
 	    PERM_CLUSTERS_READ, RD, 0, "Lifecycle history of a cluster" },
 	{ "GET", V1 "/clusters/:id/alerts", alerts_cluster_handler,
 	    PERM_ALERTS_READ, RD, 0, "Alerts of a cluster" },
+	{ "POST", V1 "/clusters/:id/scale", scale_cluster_handler,
+	    PERM_CLUSTERS_WRITE, WR, ROUTE_AUDIT,
+	    "Scale a cluster's MachineDeployment" },
+	{ "POST", V1 "/clusters/:id/upgrade", scale_upgrade_handler,
+	    PERM_CLUSTERS_WRITE, WR, ROUTE_AUDIT,
+	    "Upgrade a cluster's Kubernetes version" },
 
 	/* providers */
 	{ "GET", V1 "/providers", providers_list_handler, PERM_CLUSTERS_READ,

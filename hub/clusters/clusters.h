@@ -119,7 +119,9 @@ enum cm_status clusters_check_labels(const cJSON *labels, struct cm_err *err);
 
 /*
  * Check a credentials object ({"kind":"token","token":...} and the
- * client_cert and kubeconfig forms) and return its kind in *kind
+ * client_cert and kubeconfig forms; token and client_cert may add "ca",
+ * a PEM bundle for a private CA, and "insecure", a boolean that skips
+ * the server certificate check) and return its kind in *kind
  * (borrowed).  Messages name fields, never values.
  */
 enum cm_status clusters_check_credentials(const cJSON *cred,

@@ -177,11 +177,13 @@ enum cm_status
 clusters_check_credentials(const cJSON *cred, const char **kind,
     struct cm_err *err)
 {
-	static const char *const token_keys[] = { "kind", "token", NULL };
+	static const char *const token_keys[] = { "kind", "token", "ca",
+	    "insecure", NULL };
 	static const char *const cert_keys[] = { "kind", "cert", "key",
-	    NULL };
+	    "ca", "insecure", NULL };
 	static const char *const kube_keys[] = { "kind", "kubeconfig", NULL };
 	const char *s;
+	bool b;
 	int k;
 
 	*kind = NULL;
@@ -206,12 +208,18 @@ clusters_check_credentials(const cJSON *cred, const char **kind,
 			return clusters_cred_field(err);
 		break;
 	default:
+		/* a kubeconfig carries its own CA and TLS settings */
 		if (json_check_keys(cred, kube_keys, err) != CM_OK ||
 		    json_get_string(cred, "kubeconfig", true,
 		    CRED_KUBECONFIG_MAX, &s, err) != CM_OK)
 			return clusters_cred_field(err);
 		break;
 	}
+	/* token and client_cert: an optional private CA, or no checks */
+	if (k != 2 && (json_get_string(cred, "ca", false, CRED_PEM_MAX, &s,
+	    err) != CM_OK || json_get_bool(cred, "insecure", false, &b, NULL,
+	    err) != CM_OK))
+		return clusters_cred_field(err);
 	*kind = cred_kinds[k];
 	return CM_OK;
 }

@@ -83,6 +83,8 @@ static const struct config_entry config_table[] = {
 	    "login attempts per address and account in a burst"),
 	CFG_LONG("page_max", page_max, "500", 1, 10000,
 	    "largest page a list returns"),
+	CFG_LONG("collect_interval", collect_interval, "15", 1, 3600,
+	    "seconds between two polls of every cluster by the collector"),
 };
 
 #define CONFIG_COUNT (sizeof config_table / sizeof config_table[0])

@@ -37,6 +37,7 @@ struct hub_config {
 	long rate_login_per_min;
 	long rate_login_burst;
 	long page_max;			/* largest list page */
+	long collect_interval;		/* seconds between collector rounds */
 };
 
 /* Fill cfg with the defaults of the table. */
