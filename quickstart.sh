@@ -52,6 +52,43 @@ build() {
 	make -C "$dir" -s -j"$(nproc)" >/dev/null
 }
 
+# Simulated clusters: name, port, nodes, pods.  Fixed ports, so the
+# clusters registered in the demo hub stay valid from run to run.
+SIMS="sim-lab:16443:3:40 sim-prod:16444:8:240 sim-edge:16445:2:12"
+
+start_sims() {
+	tokfile="$1.simtoken"
+	[ -f "$tokfile" ] || head -c 18 /dev/urandom | base64 |
+	    tr '+/' 'xy' > "$tokfile"
+	simtoken=$(cat "$tokfile")
+	for s in $SIMS; do
+		IFS=: read -r name port nodes pods <<EOF_SIM
+$s
+EOF_SIM
+		build/release/cm-kubesim --listen "127.0.0.1:$port" \
+		    --cluster "$name" --nodes "$nodes" --pods "$pods" \
+		    --token "$simtoken" > "$1/../$name.log" 2>&1 &
+		pids="$pids $!"
+	done
+}
+
+# Register each simulated cluster in the hub once (409 when it is there).
+register_sims() {
+	token=$(curl -s "http://$1/api/v1/auth/login" \
+	    -d '{"email":"admin@demo.test","password":"'"$2"'"}' |
+	    sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+	for s in $SIMS; do
+		IFS=: read -r name port nodes pods <<EOF_SIM
+$s
+EOF_SIM
+		curl -s -o /dev/null -H "Authorization: Bearer $token" \
+		    "http://$1/api/v1/clusters" -d '{"name":"'"$name"'",
+		    "provider":"on_prem","region":"simulated",
+		    "api_endpoint":"http://127.0.0.1:'"$port"'",
+		    "credentials":{"kind":"token","token":"'"$simtoken"'"}}'
+	done
+}
+
 cmd_run() {
 	install_packages
 	build build/release --enable-werror
@@ -79,13 +116,15 @@ ClusterMaster hub on $listen (sqlite store in $data)
 MSG
 		exec build/release/cmhubd serve --data "$data" --listen "$listen"
 	fi
-	# The hub in the background, the console in front; the hub stops
-	# when the console does.
+	# Simulated clusters, the hub in the background, the console in
+	# front; all of them stop when the console does.
 	log="$data/../demo-hub.log"
+	pids=
+	trap 'kill $pids 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+	start_sims "$data"
 	build/release/cmhubd serve --data "$data" --listen "$listen" \
-	    > "$log" 2>&1 &
-	hub=$!
-	trap 'kill $hub 2>/dev/null; wait $hub 2>/dev/null' EXIT INT TERM
+	    --set collect_interval=5 > "$log" 2>&1 &
+	pids="$pids $!"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		grep -q "^listening on" "$log" 2>/dev/null && break
 		sleep 0.3
@@ -98,6 +137,7 @@ MSG
 	fi
 	build/release/cm login --hub "http://$listen" --email admin@demo.test \
 	    --password-file "$pwfile" --context demo >/dev/null
+	register_sims "$listen" "$pw"
 	echo "ClusterMaster: hub on $listen, admin@demo.test / $pw"
 	build/release/cm --context demo
 }
