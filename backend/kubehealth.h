@@ -5,20 +5,24 @@
  * Each context gets a thread with its own client and timeouts, so one
  * unreachable cluster never delays another or the console.  Every
  * interval the thread asks /readyz (/healthz when there is none),
- * /version, then lists nodes and pods in pages, keeping only counts, and
- * judges the status as the hub does:
+ * /version, then lists nodes and pods in pages (as the server's Table,
+ * whose STATUS column is all it reads), keeping only counts and a few
+ * names, and judges the status by the hub's rules (docs/collector.md),
+ * the first that matches winning:
  *
- *   offline   the API server cannot be reached, or refuses our
- *             credentials (401)
- *   critical  /readyz fails, or half the nodes or more are not Ready
- *   warning   a node is not Ready, the cluster has no node, or a pod
- *             is crash-looping or cannot pull its image
+ *   offline   the API server cannot be reached, or refuses the
+ *             credentials (401 or 403 on any call)
+ *   critical  /readyz does not answer 2xx, fewer than half of the nodes
+ *             are Ready, or the server failed (5xx) to list nodes or pods
+ *   warning   a node is not Ready, a pod is crash-looping, or a pod has
+ *             been Pending for more than 5 minutes
  *   healthy   otherwise
  *
- * Lists the user may not read (403) count as unknown, not as failures.
- * From these it derives the cluster's active alerts (each with the time
- * its condition was first seen) and keeps a short history of status
- * changes.  Readers get copies under a mutex, from any thread.
+ * From these come the hub's alerts (ClusterUnreachable, NodeNotReady,
+ * PodsCrashLooping; each with the time its condition was first seen; a
+ * condition that could not be checked leaves its alert alone) and a
+ * short history of status changes.  Readers get copies under a mutex,
+ * from any thread.
  *
  * It does not fetch anything for the views (kubesource.c does) or keep
  * objects: a page of pods is freed before the next is read.
@@ -50,9 +54,9 @@ struct kubehealth_state {
 	int nodes_ready;
 	bool pods_known;
 	int pods;
-	int pods_crash;
-	int pods_image;
+	int pods_crash;			/* crash-looping */
 	int pods_pending;
+	int pods_stuck;			/* Pending for over 5 minutes */
 };
 
 struct kubehealth;

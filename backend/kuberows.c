@@ -378,6 +378,19 @@ kuberows_event_time(const cJSON *ev)
 	return "";
 }
 
+/* Members with constant keys: a row pays for its values only. */
+static void
+kuberows_set_str(cJSON *row, const char *key, const char *value)
+{
+	cJSON_AddItemToObjectCS(row, key, cJSON_CreateString(value));
+}
+
+static void
+kuberows_set_num(cJSON *row, const char *key, double value)
+{
+	cJSON_AddItemToObjectCS(row, key, cJSON_CreateNumber(value));
+}
+
 static void
 kuberows_fill(enum kuberows_kind kind, const cJSON *obj, cJSON *row)
 {
@@ -389,35 +402,30 @@ kuberows_fill(enum kuberows_kind kind, const cJSON *obj, cJSON *row)
 	switch (kind) {
 	case KUBEROWS_NODES:
 		kuberows_node_status(obj, buf, sizeof buf);
-		cJSON_AddStringToObject(row, "status", buf);
+		kuberows_set_str(row, "status", buf);
 		kuberows_node_roles(obj, buf, sizeof buf);
-		cJSON_AddStringToObject(row, "roles", buf);
-		cJSON_AddStringToObject(row, "version", kuberows_s(obj,
+		kuberows_set_str(row, "roles", buf);
+		kuberows_set_str(row, "version", kuberows_s(obj,
 		    "status.nodeInfo.kubeletVersion"));
-		cJSON_AddStringToObject(row, "ip", kuberows_node_ip(obj));
-		cJSON_AddStringToObject(row, "os", kuberows_s(obj,
+		kuberows_set_str(row, "ip", kuberows_node_ip(obj));
+		kuberows_set_str(row, "os", kuberows_s(obj,
 		    "status.nodeInfo.osImage"));
 		break;
 	case KUBEROWS_NAMESPACES:
-		cJSON_AddStringToObject(row, "status", kuberows_s(obj,
+		kuberows_set_str(row, "status", kuberows_s(obj,
 		    "status.phase"));
 		break;
 	case KUBEROWS_PODS:
 		kuberows_pod_status(obj, reason, sizeof reason, &ready, &total,
 		    &restarts);
 		snprintf(buf, sizeof buf, "%d/%d", ready, total);
-		cJSON_AddStringToObject(row, "ready", buf);
-		cJSON_AddStringToObject(row, "status", reason);
-		cJSON_AddNumberToObject(row, "restarts", (double)restarts);
-		cJSON_AddStringToObject(row, "node", kuberows_s(obj,
+		kuberows_set_str(row, "ready", buf);
+		kuberows_set_str(row, "status", reason);
+		kuberows_set_num(row, "restarts", (double)restarts);
+		kuberows_set_str(row, "node", kuberows_s(obj,
 		    "spec.nodeName"));
-		cJSON_AddStringToObject(row, "ip", kuberows_s(obj,
+		kuberows_set_str(row, "ip", kuberows_s(obj,
 		    "status.podIP"));
-		cJSON_AddStringToObject(row, "container", kuberows_s(
-		    cJSON_GetArrayItem(kuberows_at(obj, "spec.containers"), 0),
-		    "name"));
-		cJSON_AddNumberToObject(row, "problem",
-		    kuberows_problem(reason));
 		break;
 	case KUBEROWS_DEPLOYMENTS:
 	case KUBEROWS_STATEFULSETS:
@@ -425,20 +433,20 @@ kuberows_fill(enum kuberows_kind kind, const cJSON *obj, cJSON *row)
 		    kuberows_num(obj, "spec.replicas") : 1;
 		snprintf(buf, sizeof buf, "%.0f/%.0f", kuberows_num(obj,
 		    "status.readyReplicas"), want);
-		cJSON_AddStringToObject(row, "ready", buf);
-		cJSON_AddNumberToObject(row, "replicas", want);
-		cJSON_AddNumberToObject(row, "ready_replicas",
+		kuberows_set_str(row, "ready", buf);
+		kuberows_set_num(row, "replicas", want);
+		kuberows_set_num(row, "ready_replicas",
 		    kuberows_num(obj, "status.readyReplicas"));
-		cJSON_AddNumberToObject(row, "updated", kuberows_num(obj,
+		kuberows_set_num(row, "updated", kuberows_num(obj,
 		    "status.updatedReplicas"));
-		cJSON_AddNumberToObject(row, "available", kuberows_num(obj,
+		kuberows_set_num(row, "available", kuberows_num(obj,
 		    "status.availableReplicas"));
 		kuberows_images(obj, buf, sizeof buf);
-		cJSON_AddStringToObject(row, "images", buf);
+		kuberows_set_str(row, "images", buf);
 		break;
 	case KUBEROWS_EVENTS:
-		cJSON_AddStringToObject(row, "type", kuberows_s(obj, "type"));
-		cJSON_AddStringToObject(row, "reason", kuberows_s(obj,
+		kuberows_set_str(row, "type", kuberows_s(obj, "type"));
+		kuberows_set_str(row, "reason", kuberows_s(obj,
 		    "reason"));
 		snprintf(buf, sizeof buf, "%s/%s", kuberows_s(obj,
 		    "involvedObject.kind"), kuberows_s(obj,
@@ -446,16 +454,16 @@ kuberows_fill(enum kuberows_kind kind, const cJSON *obj, cJSON *row)
 		for (p = buf; *p != '\0' && *p != '/'; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		cJSON_AddStringToObject(row, "object", buf);
-		cJSON_AddStringToObject(row, "kind", kuberows_s(obj,
+		kuberows_set_str(row, "object", buf);
+		kuberows_set_str(row, "kind", kuberows_s(obj,
 		    "involvedObject.kind"));
-		cJSON_AddStringToObject(row, "involved", kuberows_s(obj,
+		kuberows_set_str(row, "involved", kuberows_s(obj,
 		    "involvedObject.name"));
-		cJSON_AddStringToObject(row, "message", kuberows_s(obj,
+		kuberows_set_str(row, "message", kuberows_s(obj,
 		    "message"));
-		cJSON_AddNumberToObject(row, "count", kuberows_num(obj,
+		kuberows_set_num(row, "count", kuberows_num(obj,
 		    "count") > 0 ? kuberows_num(obj, "count") : 1);
-		cJSON_AddStringToObject(row, "last", kuberows_event_time(obj));
+		kuberows_set_str(row, "last", kuberows_event_time(obj));
 		break;
 	default:
 		break;
@@ -463,7 +471,7 @@ kuberows_fill(enum kuberows_kind kind, const cJSON *obj, cJSON *row)
 }
 
 cJSON *
-kuberows_row(enum kuberows_kind kind, const cJSON *obj, const char *ctx_id)
+kuberows_row(enum kuberows_kind kind, const cJSON *obj)
 {
 	const char *name = kuberows_str(obj, "metadata.name");
 	const char *ns = kuberows_s(obj, "metadata.namespace");
@@ -478,14 +486,137 @@ kuberows_row(enum kuberows_kind kind, const cJSON *obj, const char *ctx_id)
 		snprintf(id, sizeof id, "%s/%s", ns, name);
 	else
 		snprintf(id, sizeof id, "%s", name);
-	cJSON_AddStringToObject(row, "id", id);
-	cJSON_AddStringToObject(row, "ctx", ctx_id != NULL ? ctx_id : "");
-	cJSON_AddStringToObject(row, "namespace",
+	kuberows_set_str(row, "id", id);
+	kuberows_set_str(row, "namespace",
 	    kuberows_namespaced(kind) ? ns : "");
-	cJSON_AddStringToObject(row, "name", name);
-	cJSON_AddStringToObject(row, "created", kuberows_s(obj,
+	kuberows_set_str(row, "name", name);
+	kuberows_set_str(row, "created", kuberows_s(obj,
 	    "metadata.creationTimestamp"));
 	kuberows_fill(kind, obj, row);
+	return row;
+}
+
+/* The cell of the column named name (any case) as text into buf; ""
+ * when there is none or it says "<none>". */
+static const char *
+kuberows_cell(const cJSON *columns, const cJSON *row, const char *name,
+    char *buf, size_t len)
+{
+	const cJSON *c, *v;
+	int i = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(c, columns) {
+		if (strcasecmp(kuberows_s(c, "name"), name) == 0)
+			break;
+		i++;
+	}
+	if (c == NULL)
+		return buf;
+	v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(row, "cells"),
+	    i);
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "<none>") != 0)
+		snprintf(buf, len, "%s", v->valuestring);
+	else if (cJSON_IsNumber(v))
+		snprintf(buf, len, "%.0f", v->valuedouble);
+	return buf;
+}
+
+/* "2/3" as 2 and 3 (0 and 0 when it is not that). */
+static void
+kuberows_fraction(const char *s, double *x, double *y)
+{
+	char *end;
+
+	*x = strtod(s, &end);
+	*y = *end == '/' ? strtod(end + 1, NULL) : 0;
+	if (*end != '/')
+		*x = 0;
+}
+
+static void
+kuberows_fill_table(enum kuberows_kind kind, const cJSON *cols,
+    const cJSON *r, cJSON *row)
+{
+	char buf[512];
+	double x, y;
+
+	switch (kind) {
+	case KUBEROWS_NODES:
+		kuberows_set_str(row, "status", kuberows_cell(cols, r,
+		    "Status", buf, sizeof buf));
+		kuberows_set_str(row, "roles", kuberows_cell(cols, r, "Roles",
+		    buf, sizeof buf)[0] != '\0' ? buf : "<none>");
+		kuberows_set_str(row, "version", kuberows_cell(cols, r,
+		    "Version", buf, sizeof buf));
+		kuberows_set_str(row, "ip", kuberows_cell(cols, r,
+		    "Internal-IP", buf, sizeof buf));
+		kuberows_set_str(row, "os", kuberows_cell(cols, r, "OS-Image",
+		    buf, sizeof buf));
+		break;
+	case KUBEROWS_NAMESPACES:
+		kuberows_set_str(row, "status", kuberows_cell(cols, r,
+		    "Status", buf, sizeof buf));
+		break;
+	case KUBEROWS_PODS:
+		kuberows_set_str(row, "ready", kuberows_cell(cols, r, "Ready",
+		    buf, sizeof buf));
+		kuberows_cell(cols, r, "Status", buf, sizeof buf);
+		/* The server's STATUS says nothing of a deletion. */
+		if (kuberows_str(r, "object.metadata.deletionTimestamp") !=
+		    NULL)
+			snprintf(buf, sizeof buf, "Terminating");
+		kuberows_set_str(row, "status", buf);
+		kuberows_set_num(row, "restarts", strtod(kuberows_cell(cols, r,
+		    "Restarts", buf, sizeof buf), NULL));
+		kuberows_set_str(row, "node", kuberows_cell(cols, r, "Node",
+		    buf, sizeof buf));
+		kuberows_set_str(row, "ip", kuberows_cell(cols, r, "IP", buf,
+		    sizeof buf));
+		break;
+	case KUBEROWS_DEPLOYMENTS:
+	case KUBEROWS_STATEFULSETS:
+		kuberows_set_str(row, "ready", kuberows_cell(cols, r, "Ready",
+		    buf, sizeof buf));
+		kuberows_fraction(buf, &x, &y);
+		kuberows_set_num(row, "replicas", y);
+		kuberows_set_num(row, "ready_replicas", x);
+		kuberows_set_num(row, "updated", strtod(kuberows_cell(cols, r,
+		    "Up-to-date", buf, sizeof buf), NULL));
+		kuberows_set_num(row, "available", strtod(kuberows_cell(cols,
+		    r, "Available", buf, sizeof buf), NULL));
+		kuberows_set_str(row, "images", kuberows_cell(cols, r,
+		    "Images", buf, sizeof buf));
+		break;
+	default:
+		break;
+	}
+}
+
+cJSON *
+kuberows_row_table(enum kuberows_kind kind, const cJSON *columns,
+    const cJSON *trow)
+{
+	const cJSON *md = kuberows_at(trow, "object.metadata");
+	const char *name = kuberows_str(md, "name");
+	const char *ns = kuberows_s(md, "namespace");
+	cJSON *row;
+	char id[600];
+
+	if (name == NULL || *name == '\0' || kind == KUBEROWS_EVENTS ||
+	    (unsigned)kind >= KUBEROWS_KIND_COUNT)
+		return NULL;
+	row = cJSON_CreateObject();
+	if (kuberows_namespaced(kind))
+		snprintf(id, sizeof id, "%s/%s", ns, name);
+	else
+		snprintf(id, sizeof id, "%s", name);
+	kuberows_set_str(row, "id", id);
+	kuberows_set_str(row, "namespace", kuberows_namespaced(kind) ? ns :
+	    "");
+	kuberows_set_str(row, "name", name);
+	kuberows_set_str(row, "created", kuberows_s(md, "creationTimestamp"));
+	kuberows_fill_table(kind, columns, trow, row);
 	return row;
 }
 

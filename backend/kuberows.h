@@ -3,16 +3,19 @@
  * direct mode and `cm get`.
  *
  * A real pod object is kilobytes of JSON; a screen row needs a dozen
- * short fields.  kuberows_row() reads one object and builds a small
+ * short fields.  kuberows_row() reads one object (kuberows_row_table()
+ * one row of the server's Table, smaller still) and builds a small
  * JSON object with only what the views and tables show, computed the way
  * kubectl prints it (a pod's STATUS reason and READY count, a node's
  * Ready/NotReady and roles, a deployment's ready/desired), so the full
  * object can be freed with its page.  Every row has "id" (unique in its
- * list), "name", "namespace" ("" when cluster-scoped) and "created".
+ * list), "name", "namespace" ("" when cluster-scoped) and "created";
+ * nothing a list's document says once (its context) is repeated per row,
+ * as a row costs a few hundred bytes per member over thousands of pods.
  *
  *   nodes         status roles version ip os
  *   namespaces    status
- *   pods          ready status restarts node ip container problem
+ *   pods          ready status restarts node ip
  *   deployments   ready replicas updated available images
  *   statefulsets  ready replicas images
  *   events        type reason object message count last
@@ -71,10 +74,18 @@ bool kuberows_namespaced(enum kuberows_kind kind);
 /* The API resource of a kind. */
 void kuberows_resource(enum kuberows_kind kind, struct kube_resource *out);
 
-/* The compact row of obj, with "ctx" set to ctx_id; NULL when obj is
- * not an object with a name.  Caller cJSON_Delete()s it. */
-cJSON *kuberows_row(enum kuberows_kind kind, const cJSON *obj,
-    const char *ctx_id);
+/* The compact row of obj; NULL when obj is not an object with a name.
+ * Caller cJSON_Delete()s it. */
+cJSON *kuberows_row(enum kuberows_kind kind, const cJSON *obj);
+
+/*
+ * The same row from a row of a meta.k8s.io/v1 Table (the server's
+ * columns, found by name, and the row's object metadata) given the
+ * Table's columnDefinitions.  NULL for events (their times are not in
+ * the cells) and rows without a name.
+ */
+cJSON *kuberows_row_table(enum kuberows_kind kind, const cJSON *columns,
+    const cJSON *row);
 
 /*
  * A pod's STATUS as kubectl prints it ("Running", "CrashLoopBackOff",

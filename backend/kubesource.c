@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "backend/kube/kubeconfig.h"
 #include "backend/kubefleet.h"
@@ -188,6 +191,18 @@ ks_ref(struct kubesource *ks, const char *scope, struct kubescope_ref *ref,
 
 /* ---- lists ---- */
 
+/*
+ * Give the pages just parsed back to the system: each thread's malloc
+ * arena would otherwise keep the high-water mark of its biggest page.
+ */
+static void
+ks_trim(void)
+{
+#if defined(__GLIBC__)
+	malloc_trim(0);
+#endif
+}
+
 struct ks_list {
 	struct kubesource *ks;
 	struct ks_ctx *c;
@@ -211,7 +226,8 @@ ks_list_page(void *arg, struct kube_page *page)
 			l->truncated = true;
 			return false;
 		}
-		row = kuberows_row(l->kind, it, l->c->id);
+		row = page->table ? kuberows_row_table(l->kind, page->columns,
+		    it) : kuberows_row(l->kind, it);
 		if (row == NULL)
 			continue;
 		if (l->only_name != NULL && (strcmp(cJSON_GetObjectItem(row,
@@ -296,6 +312,9 @@ ks_fetch_list(struct kubesource *ks, enum kuberows_kind kind,
 	kuberows_resource(kind, &res);
 	memset(&lo, 0, sizeof lo);
 	lo.limit = 500;
+	/* The server's Table is a fraction of the objects; events need
+	 * their times, which only the objects have. */
+	lo.table = kind != KUBEROWS_EVENTS;
 	memset(&l, 0, sizeof l);
 	l.ks = ks;
 	l.c = c;
@@ -310,6 +329,7 @@ ks_fetch_list(struct kubesource *ks, enum kuberows_kind kind,
 	}
 	if (kind == KUBEROWS_EVENTS)
 		ks_sort_events(l.items, KUBESOURCE_EVENTS_MAX);
+	ks_trim();
 	cJSON_AddStringToObject(doc, "context", c->kctx->name);
 	cJSON_AddStringToObject(doc, "context_id", c->id);
 	cJSON_AddStringToObject(doc, "namespace", res.namespaced ? ns : "");

@@ -55,6 +55,10 @@
 	_(TOGGLE_WIDE,   "toggle-wide",   "Table",      "Show or hide the extra columns", ACTION_F_NONE) \
 	_(DESCRIBE,      "describe",      "Resource",   "Describe the selected item", ACTION_F_NONE) \
 	_(YAML,          "yaml",          "Resource",   "Show the selected item as YAML", ACTION_F_NONE) \
+	_(LOGS,          "logs",          "Resource",   "Follow the selected pod's logs", ACTION_F_NONE) \
+	_(SCALE,         "scale",         "Resource",   "Scale the selected workload", ACTION_F_MUTATES) \
+	_(RESTART,       "restart",       "Resource",   "Restart the selected workload", ACTION_F_MUTATES) \
+	_(DELETE,        "delete",        "Resource",   "Delete the selected object (type its name)", ACTION_F_MUTATES) \
 	_(JUMP_CLUSTER,  "jump-cluster",  "Alerts",     "Go to the alert's cluster", ACTION_F_NONE) \
 	_(ALERT_ACK,     "alert-ack",     "Alerts",     "Acknowledge the selected alert", ACTION_F_MUTATES) \
 	_(ALERT_RESOLVE, "alert-resolve", "Alerts",     "Resolve the selected alert", ACTION_F_MUTATES)

@@ -25,9 +25,6 @@
 #define CM_VIEWS_CLIKUBE_H
 
 #include <stdbool.h>
-#include <stdio.h>
-
-#include <cjson/cJSON.h>
 
 /* True when name is a kind `cm get` reads from a cluster ("pods", "po",
  * "deploy" ...). */
@@ -42,12 +39,5 @@ bool clikube_is_kind(const char *name);
  */
 int clikube_get(const char *kind, const char *kubeconfig, const char *context,
     const char *ns, bool all, const char *output);
-
-/* Write json as Go's json.MarshalIndent(v, prefix, "    ") would after
- * depth levels of nesting (no trailing newline). */
-void clikube_json(FILE *out, const cJSON *json, int depth);
-
-/* Write a mapping as go-yaml would, at indent spaces. */
-void clikube_yaml(FILE *out, const cJSON *json, int indent);
 
 #endif

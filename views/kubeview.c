@@ -33,18 +33,15 @@ const enum action kubeview_hints[] = {
 	ACTION_FILTER, ACTION_HELP, ACTION_BACK, ACTION_NONE,
 };
 
-/* The object action keys, until the action table names them. */
+/* The object actions of the action table, and what each does here. */
 static const struct kubeview_key {
 	unsigned op;
-	int key;
-	const char *hint;
-	const char *name;
-	bool mutates;
+	enum action action;
 } kubeview_keys[] = {
-	{ KUBEVIEW_OP_LOGS, 'l', "l", "logs", false },
-	{ KUBEVIEW_OP_SCALE, 's', "s", "scale", true },
-	{ KUBEVIEW_OP_RESTART, 'r', "r", "restart", true },
-	{ KUBEVIEW_OP_DELETE, KEYMAP_CTRL('d'), "C-d", "delete", true },
+	{ KUBEVIEW_OP_LOGS, ACTION_LOGS },
+	{ KUBEVIEW_OP_SCALE, ACTION_SCALE },
+	{ KUBEVIEW_OP_RESTART, ACTION_RESTART },
+	{ KUBEVIEW_OP_DELETE, ACTION_DELETE },
 };
 
 #define KUBEVIEW_NKEYS (sizeof kubeview_keys / sizeof kubeview_keys[0])
@@ -182,7 +179,7 @@ kubeview_note_pod(struct kubeview *k)
 	it = listview_selected(&k->lv);
 	if (it == NULL)
 		return;
-	kubescope_object(listview_str(it, "ctx"), "pods",
+	kubescope_object(k->ctx, "pods",
 	    listview_str(it, "namespace"), listview_str(it, "name"), scope,
 	    sizeof scope);
 	kubeview_set_last_pod(scope);
@@ -314,11 +311,14 @@ kubeview_draw_rule(struct kubeview *k, struct app *app, WINDOW *win)
 	}
 	right[0] = '\0';
 	for (i = 0; i < (int)KUBEVIEW_NKEYS; i++) {
+		enum action a = kubeview_keys[i].action;
+
 		if (!(k->spec->ops & kubeview_keys[i].op) ||
-		    (kubeview_keys[i].mutates && app_readonly(app)))
+		    (actions_mutates(a) && app_readonly(app)) ||
+		    app_key_hint(app, a)[0] == '\0')
 			continue;
 		n = (size_t)snprintf(hint, sizeof hint, " <%s> %s",
-		    kubeview_keys[i].hint, kubeview_keys[i].name);
+		    app_key_hint(app, a), actions_name(a));
 		if (x + (int)(used + n) + 4 > w)
 			break;
 		memcpy(right + used, hint, n + 1);
@@ -446,7 +446,7 @@ kubeview_target(struct kubeview *k, const cJSON **row)
 	*row = k->started ? listview_selected(&k->lv) : NULL;
 	if (*row == NULL)
 		return NULL;
-	return kubescope_object_full(listview_str(*row, "ctx"),
+	return kubescope_object_full(k->ctx,
 	    k->spec->resource, listview_str(*row, "namespace"),
 	    listview_str(*row, "name"));
 }
@@ -535,9 +535,9 @@ kubeview_op(struct view *v, struct kubeview *k, const struct kubeview_key *op)
 	const cJSON *row;
 	char *target, scope[KUBESCOPE_MAX];
 
-	if (op->mutates && app_readonly(app)) {
+	if (actions_mutates(op->action) && app_readonly(app)) {
 		app_toast(app, TOAST_ERROR, "read-only: %s is disabled",
-		    op->name);
+		    actions_name(op->action));
 		return REACT_HANDLED;
 	}
 	target = kubeview_target(k, &row);
@@ -574,7 +574,6 @@ kubeview_key(struct view *v, wint_t ch, bool is_key)
 {
 	struct kubeview *k = v->priv;
 	unsigned r;
-	size_t i;
 
 	if (k->prompt != NULL) {
 		r = prompt_key(k->prompt, ch, is_key);
@@ -586,12 +585,6 @@ kubeview_key(struct view *v, wint_t ch, bool is_key)
 		}
 		return REACT_REDRAW;
 	}
-	if (is_key)
-		return REACT_NONE;
-	for (i = 0; i < KUBEVIEW_NKEYS; i++)
-		if ((int)ch == kubeview_keys[i].key &&
-		    (k->spec->ops & kubeview_keys[i].op))
-			return kubeview_op(v, k, &kubeview_keys[i]);
 	return REACT_NONE;
 }
 
@@ -602,7 +595,12 @@ kubeview_action(struct view *v, enum action a)
 	const cJSON *row;
 	char *target, arg[VIEW_ARG_MAX], scope[KUBESCOPE_MAX];
 	enum kubeview_enter e = k->spec->enter;
+	size_t i;
 
+	for (i = 0; i < KUBEVIEW_NKEYS; i++)
+		if (a == kubeview_keys[i].action &&
+		    (k->spec->ops & kubeview_keys[i].op))
+			return kubeview_op(v, k, &kubeview_keys[i]);
 	if (a != ACTION_ENTER && a != ACTION_DESCRIBE && a != ACTION_YAML)
 		return REACT_NONE;
 	target = kubeview_target(k, &row);

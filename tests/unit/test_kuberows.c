@@ -73,7 +73,7 @@ row_of(enum kuberows_kind kind, const cJSON *list, const char *name)
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(list, "items"))
 		if (strcmp(kuberows_str(it, "metadata.name"), name) == 0)
-			return kuberows_row(kind, it, "ctx");
+			return kuberows_row(kind, it);
 	fail_msg("no item %s", name);
 	return NULL;
 }
@@ -233,15 +233,14 @@ test_pod_rows_fixture(void **state)
 		assert_string_equal(str(row, "status"), want[i].status);
 		assert_string_equal(str(row, "ready"), want[i].ready);
 		assert_true(num(row, "restarts") == want[i].restarts);
-		assert_true(num(row, "problem") == want[i].problem);
-		assert_string_equal(str(row, "ctx"), "ctx");
+		assert_int_equal(kuberows_problem(str(row, "status")),
+		    want[i].problem);
 		cJSON_Delete(row);
 	}
 	row = row_of(KUBEROWS_PODS, list, "coredns-589f44dc88-4fpns");
 	assert_string_equal(str(row, "id"),
 	    "kube-system/coredns-589f44dc88-4fpns");
 	assert_string_equal(str(row, "namespace"), "kube-system");
-	assert_string_equal(str(row, "container"), "coredns");
 	assert_string_not_equal(str(row, "node"), "");
 	cJSON_Delete(row);
 	cJSON_Delete(list);
@@ -273,7 +272,7 @@ test_other_rows_fixture(void **state)
 	cJSON_Delete(doc);
 
 	doc = load_json(dir, "deployment-icx-db.json");
-	row = kuberows_row(KUBEROWS_DEPLOYMENTS, doc, "c");
+	row = kuberows_row(KUBEROWS_DEPLOYMENTS, doc);
 	assert_string_equal(str(row, "ready"), "1/1");
 	assert_string_equal(str(row, "id"), "icx/icx-db");
 	assert_true(num(row, "available") == 1);
@@ -281,7 +280,7 @@ test_other_rows_fixture(void **state)
 	cJSON_Delete(doc);
 
 	doc = load_json(dir, "statefulset-nginx-sts.json");
-	row = kuberows_row(KUBEROWS_STATEFULSETS, doc, "c");
+	row = kuberows_row(KUBEROWS_STATEFULSETS, doc);
 	assert_string_equal(str(row, "ready"), "4/4");
 	assert_true(num(row, "replicas") == 4);
 	assert_string_equal(str(row, "images"), "k8s.gcr.io/nginx-slim:0.8");
@@ -290,7 +289,7 @@ test_other_rows_fixture(void **state)
 
 	doc = load_json(dir, "eventlist.json");
 	row = kuberows_row(KUBEROWS_EVENTS, cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(doc, "items"), 2), "c");
+	    cJSON_GetObjectItem(doc, "items"), 2));
 	assert_string_equal(str(row, "type"), "Warning");
 	assert_string_equal(str(row, "reason"), "Failed");
 	assert_string_equal(str(row, "object"),
@@ -300,7 +299,7 @@ test_other_rows_fixture(void **state)
 	cJSON_Delete(row);
 	/* An event without lastTimestamp falls back to its other times. */
 	row = kuberows_row(KUBEROWS_EVENTS, cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(doc, "items"), 0), "c");
+	    cJSON_GetObjectItem(doc, "items"), 0));
 	assert_string_not_equal(str(row, "last"), "");
 	cJSON_Delete(row);
 	cJSON_Delete(doc);
@@ -338,16 +337,72 @@ test_status_rules(void **state)
 	    &restarts);
 	assert_string_equal(reason, "Terminating");
 
-	row = kuberows_row(KUBEROWS_NODES, node, "c");
+	row = kuberows_row(KUBEROWS_NODES, node);
 	assert_string_equal(str(row, "status"),
 	    "NotReady,SchedulingDisabled");
 	assert_string_equal(str(row, "roles"), "control-plane");
 	assert_false(kuberows_node_ready(node));
 	cJSON_Delete(row);
 	assert_null(kuberows_row(KUBEROWS_PODS, cJSON_GetObjectItem(pod,
-	    "spec"), "c"));
+	    "spec")));
 	cJSON_Delete(node);
 	cJSON_Delete(pod);
+}
+
+/* Rows read from the server's Table: cells by column name, metadata
+ * from the row's object, "<none>" as empty. */
+static void
+test_table_rows(void **state)
+{
+	cJSON *t = cJSON_Parse("{\"kind\":\"Table\",\"columnDefinitions\":["
+	    "{\"name\":\"Name\"},{\"name\":\"Ready\"},"
+	    "{\"name\":\"Status\"},{\"name\":\"Restarts\"},"
+	    "{\"name\":\"Age\"},{\"name\":\"IP\",\"priority\":1},"
+	    "{\"name\":\"Node\",\"priority\":1}],\"rows\":["
+	    "{\"cells\":[\"web-1\",\"0/1\",\"CrashLoopBackOff\","
+	    "\"7 (2m ago)\",\"3d\",\"10.0.0.9\",\"<none>\"],"
+	    "\"object\":{\"metadata\":{\"name\":\"web-1\","
+	    "\"namespace\":\"shop\",\"creationTimestamp\":"
+	    "\"2024-01-02T03:04:05Z\"}}},"
+	    "{\"cells\":[\"web-2\",\"1/1\",\"Running\",\"0\"],"
+	    "\"object\":{\"metadata\":{\"name\":\"web-2\","
+	    "\"namespace\":\"shop\",\"deletionTimestamp\":\"x\"}}}]}");
+	cJSON *d = cJSON_Parse("{\"kind\":\"Table\",\"columnDefinitions\":["
+	    "{\"name\":\"Name\"},{\"name\":\"Ready\"},"
+	    "{\"name\":\"Up-to-date\",\"type\":\"integer\"},"
+	    "{\"name\":\"Available\",\"type\":\"integer\"}],\"rows\":["
+	    "{\"cells\":[\"api\",\"2/3\",3,2],\"object\":{\"metadata\":"
+	    "{\"name\":\"api\",\"namespace\":\"shop\"}}}]}");
+	const cJSON *cols = cJSON_GetObjectItem(t, "columnDefinitions");
+	cJSON *row;
+
+	row = kuberows_row_table(KUBEROWS_PODS, cols, cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(t, "rows"), 0));
+	assert_string_equal(str(row, "id"), "shop/web-1");
+	assert_string_equal(str(row, "status"), "CrashLoopBackOff");
+	assert_string_equal(str(row, "ready"), "0/1");
+	assert_true(num(row, "restarts") == 7);
+	assert_string_equal(str(row, "ip"), "10.0.0.9");
+	assert_string_equal(str(row, "node"), "");
+	assert_string_equal(str(row, "created"), "2024-01-02T03:04:05Z");
+	cJSON_Delete(row);
+	row = kuberows_row_table(KUBEROWS_PODS, cols, cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(t, "rows"), 1));
+	assert_string_equal(str(row, "status"), "Terminating");
+	cJSON_Delete(row);
+	assert_null(kuberows_row_table(KUBEROWS_EVENTS, cols,
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(t, "rows"), 0)));
+	row = kuberows_row_table(KUBEROWS_DEPLOYMENTS, cJSON_GetObjectItem(d,
+	    "columnDefinitions"), cJSON_GetArrayItem(cJSON_GetObjectItem(d,
+	    "rows"), 0));
+	assert_string_equal(str(row, "ready"), "2/3");
+	assert_true(num(row, "replicas") == 3);
+	assert_true(num(row, "ready_replicas") == 2);
+	assert_true(num(row, "updated") == 3);
+	assert_true(num(row, "available") == 2);
+	cJSON_Delete(row);
+	cJSON_Delete(d);
+	cJSON_Delete(t);
 }
 
 /* kubectl's short ages. */
@@ -399,6 +454,7 @@ main(void)
 		cmocka_unit_test(test_pod_rows_fixture),
 		cmocka_unit_test(test_other_rows_fixture),
 		cmocka_unit_test(test_status_rules),
+		cmocka_unit_test(test_table_rows),
 		cmocka_unit_test(test_age),
 		cmocka_unit_test(test_provider_guess),
 	};

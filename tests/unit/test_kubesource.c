@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "backend/kube/kubeclient.h"
+#include "backend/kube/kubeconfig.h"
 #include "backend/kubescope.h"
 #include "backend/kubesource.h"
 #include "backend/timeutil.h"
@@ -66,7 +68,7 @@ static int
 setup(void **state)
 {
 	static const char *const fleet[] = {
-		"--nodes", "3", "--pods", "30", NULL,
+		"--nodes", "3", "--pods", "30", "--speed", "5", NULL,
 	};
 	struct kubesource_opts o;
 	const char *protect[] = { "silent", NULL };
@@ -211,7 +213,7 @@ test_fleet(void **state)
 	    1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
 	    cJSON_GetObjectItem(d, "items"), 0), "alert_type")->valuestring,
-	    "cluster_offline");
+	    "ClusterUnreachable");
 	cJSON_Delete(d);
 	assert_int_equal(fetch(SOURCE_CLUSTER_HISTORY, "silent", &d, &err),
 	    CM_OK);
@@ -232,8 +234,8 @@ static void
 test_compact_rows(void **state)
 {
 	static const char *const keys[] = {
-		"id", "ctx", "namespace", "name", "created", "ready", "status",
-		"restarts", "node", "ip", "container", "problem",
+		"id", "namespace", "name", "created", "ready", "status",
+		"restarts", "node", "ip",
 	};
 	const cJSON *it, *k;
 	struct cm_err err;
@@ -266,8 +268,8 @@ test_compact_rows(void **state)
 	kubescope_list(long_id, NULL, scope, sizeof scope);
 	assert_int_equal(fetch(SOURCE_DEPLOYMENTS, scope, &d, &err), CM_OK);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(d, "items")) > 0);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(d, "items"), 0), "ctx")->valuestring, long_id);
+	assert_string_equal(cJSON_GetObjectItem(d, "context_id")->valuestring,
+	    long_id);
 	cJSON_Delete(d);
 	assert_int_equal(fetch(SOURCE_EVENTS, "alpha/", &d, &err), CM_OK);
 	cJSON_Delete(d);
@@ -429,6 +431,68 @@ test_actions(void **state)
 	cJSON_Delete(obj);
 }
 
+/* A crash-looping pod makes its cluster "warning" with the hub's
+ * PodsCrashLooping alert naming it. */
+static void
+test_crash_loop_warning(void **state)
+{
+	static const char deploy[] = "{\"apiVersion\":\"apps/v1\","
+	    "\"kind\":\"Deployment\",\"metadata\":{\"name\":\"crashy\"},"
+	    "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":"
+	    "{\"app\":\"crashy\"}},\"template\":{\"metadata\":{\"labels\":"
+	    "{\"app\":\"crashy\"}},\"spec\":{\"containers\":[{\"name\":"
+	    "\"c\",\"image\":\"busybox:crash\"}]}}}}";
+	struct timespec ts = { 0, 200 * 1000000L };
+	struct kube_resource res = { "apps", "v1", "deployments",
+		"Deployment", true };
+	struct kubeconfig *kcfg = NULL;
+	struct kubeclient *kc;
+	const cJSON *c, *a = NULL;
+	struct cm_err err;
+	cJSON *d = NULL;
+	int i;
+
+	need();
+	assert_int_equal(kubeconfig_load(alpha.kubeconfig, &kcfg, &err),
+	    CM_OK);
+	kc = kubeclient_new(kubeconfig_current(kcfg), NULL, &err);
+	assert_non_null(kc);
+	assert_int_equal(kubeclient_create(kc, &res, "default", deploy,
+	    strlen(deploy), NULL, &err), CM_OK);
+	kubeclient_free(kc);
+	kubeconfig_free(kcfg);
+	for (i = 0; i < 150; i++) {
+		cJSON_Delete(d);
+		assert_int_equal(fetch(SOURCE_CLUSTER, "alpha", &d, &err),
+		    CM_OK);
+		if (strcmp(cJSON_GetObjectItem(d, "status")->valuestring,
+		    "warning") == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_string_equal(cJSON_GetObjectItem(d, "status")->valuestring,
+	    "warning");
+	assert_non_null(strstr(cJSON_GetObjectItem(d, "message")->valuestring,
+	    "1 pod crash-looping: default/crashy-"));
+	cJSON_Delete(d);
+	assert_int_equal(fetch(SOURCE_CLUSTER_ALERTS, "alpha", &d, &err),
+	    CM_OK);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(d, "items"))
+		if (strcmp(cJSON_GetObjectItem(c, "alert_type")->valuestring,
+		    "PodsCrashLooping") == 0)
+			a = c;
+	assert_non_null(a);
+	assert_string_equal(cJSON_GetObjectItem(a, "severity")->valuestring,
+	    "warning");
+	cJSON_Delete(d);
+	assert_int_equal(fetch(SOURCE_CLUSTER_HISTORY, "alpha", &d, &err),
+	    CM_OK);
+	assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(d, "items"), 0), "description")->valuestring,
+	    "status changed from healthy to warning"));
+	cJSON_Delete(d);
+}
+
 /* A bad kubeconfig or context name is refused up front. */
 static void
 test_bad_config(void **state)
@@ -481,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_long_object_scope),
 		cmocka_unit_test(test_logs),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_crash_loop_warning),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_free_is_quick),
 	};
