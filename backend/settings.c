@@ -256,11 +256,17 @@ settings_add_context(struct settings *s, const char *file,
 				    "protected must be true or false");
 				goto out;
 			}
+		} else if (strcmp(k->key, "read-only") == 0) {
+			if (!ydoc_bool(k, &c.read_only)) {
+				st = ydoc_error(err, file, k,
+				    "read-only must be true or false");
+				goto out;
+			}
 		} else {
 			st = ydoc_error(err, file, k,
 			    "unknown key \"%.64s\" in context \"%s\" "
-			    "(known: hub, user, ca-file, kube, protected)",
-			    k->key, c.name);
+			    "(known: hub, user, ca-file, kube, protected, "
+			    "read-only)", k->key, c.name);
 			goto out;
 		}
 	}
@@ -457,6 +463,7 @@ settings_put_context(struct settings *s, const char *name, const char *hub,
 		n.user = settings_dup(user);
 		n.ca_file = settings_dup(ca_file);
 		n.protect = c->protect;	/* logging in again keeps it */
+		n.read_only = c->read_only;
 		if (make_current) {
 			free(s->current_context);
 			s->current_context = xstrdup(n.name);
@@ -557,6 +564,8 @@ settings_save(const struct settings *s, const char *path, struct cm_err *err)
 		settings_emit_kv(fp, "    ", "kube", c->kube);
 		if (c->protect)
 			fprintf(fp, "    protected: true\n");
+		if (c->read_only)
+			fprintf(fp, "    read-only: true\n");
 	}
 	if (fclose(fp) != 0)
 		fatal("open_memstream: %s", strerror(errno));

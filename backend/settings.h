@@ -46,6 +46,7 @@ struct settings_context {
 	char *ca_file;		/* PEM bundle for the hub's TLS */
 	char *kube;		/* kubeconfig path (direct mode) */
 	bool protect;		/* protected: actions need the typed name */
+	bool read_only;		/* read-only: no action changes anything */
 };
 
 /* The whole file.  Embedded by the caller: settings_init/_done. */

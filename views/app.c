@@ -129,7 +129,13 @@ app_kube(const struct app *app)
 bool
 app_readonly(const struct app *app)
 {
-	return app->opts.readonly || app->settings.read_only;
+	const struct settings_context *c;
+
+	if (app->opts.readonly || app->settings.read_only)
+		return true;
+	/* A context can be read-only on its own (production, say). */
+	c = settings_find_context(&app->settings, app->ctx_name);
+	return c != NULL && c->read_only;
 }
 
 const struct settings *

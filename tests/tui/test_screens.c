@@ -309,6 +309,31 @@ test_readonly(void **state)
 	quit_cm(vt);
 }
 
+/* A context marked read-only in the config refuses changes on its own. */
+static void
+test_context_readonly(void **state)
+{
+	char path[400];
+	FILE *fp;
+	struct vt *vt;
+
+	snprintf(path, sizeof path, "%s/config/clustermaster/config.yaml",
+	    home);
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs("    read-only: true\n", fp);
+	fclose(fp);
+	vt = start_cm(24, 80, NULL, NULL);
+	vt_expect_text(vt, "staging-eu", WAIT_MS);
+	vt_send_keys(vt, ": a l e r t s Enter");
+	vt_expect_text(vt, "MESSAGE", WAIT_MS);
+	assert_false(vt_screen_contains(vt, "alert-ack"));
+	vt_send_keys(vt, "a");
+	vt_expect_text(vt, "read-only", WAIT_MS);
+	quit_cm(vt);
+	write_config(srv->url);
+}
+
 /* Write text to $home/config/clustermaster/<rel>, or remove it (NULL). */
 static void
 put_user_file(const char *rel, const char *text)
@@ -436,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_monochrome),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_context_readonly),
 		cmocka_unit_test(test_bad_theme_and_keymap),
 		cmocka_unit_test(test_hub_away_and_back),
 		cmocka_unit_test(test_ack_alert),

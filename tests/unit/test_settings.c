@@ -111,7 +111,9 @@ test_good_file(void **state)
 	    "    user: admin@demo.test\n"
 	    "    ca-file: ~/ca.pem\n"
 	    "  prod:\n"
-	    "    kube: ~/.kube/config\n");
+	    "    kube: ~/.kube/config\n"
+	    "    protected: true\n"
+	    "    read-only: true\n");
 	assert_int_equal(settings_load(&s, path, &err), CM_OK);
 	assert_true(s.loaded);
 	assert_int_equal(s.refresh_ms, 2000);
@@ -132,6 +134,9 @@ test_good_file(void **state)
 	assert_null(c->hub);
 	snprintf(want, sizeof want, "%s/.kube/config", dir);
 	assert_string_equal(c->kube, want);
+	assert_true(c->protect);
+	assert_true(c->read_only);
+	assert_false(settings_current(&s)->read_only);
 	assert_null(settings_find_context(&s, "nope"));
 	settings_done(&s);
 	assert_null(s.theme);
