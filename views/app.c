@@ -1029,7 +1029,8 @@ app_draw_header(struct app *app, int cols)
 		left[nl].text = who;
 		left[nl++].role = THEME_HEADER;
 	}
-	if (dash.snap != NULL && cols >= 100) {
+	/* The four health counts only where all fit beside who we are. */
+	if (dash.snap != NULL && cols >= 112) {
 		by = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(
 		    dash.snap->data, "clusters"), "by_status");
 		for (i = 0; i < 4; i++) {
