@@ -111,6 +111,13 @@ const struct route api_routes[] = {
 	    "The user's tour progress" },
 	{ "POST", V1 "/ui/tour/progress", tours_post_handler, PERM_SELF, WR,
 	    ROUTE_AUDIT, "Record tour progress" },
+
+	/* applications and deployments (hub/apps) */
+
+	/* metrics and observability (hub/metrics) */
+
+	/* alert rules, silences, notifications, the event stream
+	 * (hub/alerts) */
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

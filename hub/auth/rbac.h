@@ -43,7 +43,13 @@ typedef unsigned role_set;
 	_(USERS_WRITE,    "users:write",     "Create, update, delete users and assign roles") \
 	_(TENANTS_READ,   "tenants:read",    "List tenants") \
 	_(TENANTS_WRITE,  "tenants:write",   "Create tenants") \
-	_(AUDIT_READ,     "audit:read",      "Query the audit log")
+	_(AUDIT_READ,     "audit:read",      "Query the audit log") \
+	_(APPS_READ,      "apps:read",       "List and read applications, versions and deployments") \
+	_(APPS_WRITE,     "apps:write",      "Register applications and add versions") \
+	_(DEPLOY,         "deployments:write", "Deploy, upgrade and roll back applications") \
+	_(METRICS_READ,   "metrics:read",    "Query metrics and observability dashboards") \
+	_(METRICS_WRITE,  "metrics:write",   "Push metric batches (agents)") \
+	_(RULES_WRITE,    "alert-rules:write", "Create, change and delete alert rules")
 
 enum perm {
 #define PERM_ENUM(id, name, desc) PERM_##id,

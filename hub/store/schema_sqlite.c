@@ -431,8 +431,81 @@ static const char schema_v1[] =
 "   WHERE id = OLD.tenant_id;\n"
 "END;\n";
 
+/*
+ * Version 2: deployment workflows (issue "Application deployment").
+ * Owned by hub/apps and hub/workflow until released.
+ */
+static const char schema_v2[] =
+"-- What a version deploys: a manifest template (YAML, one or more\n"
+"-- documents, with {{ }} placeholders) and what changed since the last.\n"
+"ALTER TABLE app_versions ADD COLUMN manifest TEXT;\n"
+"ALTER TABLE app_versions ADD COLUMN changelog TEXT;\n"
+"ALTER TABLE app_versions ADD COLUMN workload_kind TEXT\n"
+"  CHECK (workload_kind IS NULL OR\n"
+"         workload_kind IN ('Deployment', 'StatefulSet'));\n"
+"\n"
+"-- A deployment's kind, target namespace, the version it replaced, the\n"
+"-- idempotency key it was created with and the last error.\n"
+"ALTER TABLE application_deployments ADD COLUMN kind TEXT NOT NULL\n"
+"  DEFAULT 'deploy' CHECK (kind IN ('deploy', 'upgrade', 'rollback'));\n"
+"ALTER TABLE application_deployments ADD COLUMN namespace TEXT;\n"
+"ALTER TABLE application_deployments ADD COLUMN previous_version TEXT;\n"
+"ALTER TABLE application_deployments ADD COLUMN idempotency_key TEXT;\n"
+"ALTER TABLE application_deployments ADD COLUMN message TEXT;\n"
+"ALTER TABLE application_deployments ADD COLUMN updated_at INTEGER;\n"
+"CREATE UNIQUE INDEX idx_app_deployments_idempotency\n"
+"  ON application_deployments (tenant_id, initiated_by, idempotency_key)\n"
+"  WHERE idempotency_key IS NOT NULL;\n"
+"-- At most one deployment in flight per app and cluster.\n"
+"CREATE UNIQUE INDEX idx_app_deployments_in_flight\n"
+"  ON application_deployments (cluster_id, app_id)\n"
+"  WHERE status IN ('pending', 'deploying', 'rolling_back');\n"
+"CREATE INDEX idx_app_deployments_tenant_started\n"
+"  ON application_deployments (tenant_id, started_at);\n"
+"\n"
+"-- Events outbox: every change worth pushing to consoles, written in the\n"
+"-- transaction that makes the change; the SSE stream reads it in id order\n"
+"-- (the id is the stream's Last-Event-ID).  Trimmed by age.\n"
+"CREATE TABLE hub_events (\n"
+"  id          INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"  tenant_id   TEXT NOT NULL,\n"
+"  type        TEXT NOT NULL,\n"
+"  data        TEXT NOT NULL CHECK (json_valid(data)),\n"
+"  created_at  INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX idx_hub_events_created ON hub_events (created_at);\n";
+
+/*
+ * Version 3: metrics history, rollups and retention (issue "Live
+ * metrics").  Owned by hub/metrics until released.
+ */
+static const char schema_v3[] =
+"-- Retention of metric history per tenant, in days (blueprint: 30).\n"
+"ALTER TABLE tenants ADD COLUMN metrics_retention_days INTEGER NOT NULL\n"
+"  DEFAULT 30 CHECK (metrics_retention_days > 0);\n"
+"CREATE INDEX idx_metrics_timeseries_name_time\n"
+"  ON metrics_timeseries (metric_name, timestamp);\n";
+
+/*
+ * Version 4: alert rules, alert history, silences (issue "Live
+ * metrics").  Owned by hub/alerts until released.
+ */
+static const char schema_v4[] =
+"-- Alerts raised by rules carry the rule and a fingerprint: the same\n"
+"-- condition on the same object is one alert.\n"
+"ALTER TABLE cluster_alerts ADD COLUMN rule_id TEXT;\n"
+"ALTER TABLE cluster_alerts ADD COLUMN fingerprint TEXT;\n"
+"ALTER TABLE cluster_alerts ADD COLUMN labels TEXT\n"
+"  CHECK (labels IS NULL OR json_valid(labels));\n"
+"CREATE UNIQUE INDEX idx_cluster_alerts_fingerprint_active\n"
+"  ON cluster_alerts (tenant_id, fingerprint)\n"
+"  WHERE status = 'active' AND fingerprint IS NOT NULL;\n";
+
 static const struct schema_migration migrations[] = {
 	{ "initial schema", schema_v1 },
+	{ "deployment workflows and the events outbox", schema_v2 },
+	{ "metrics history and retention", schema_v3 },
+	{ "alert rules, history and silences", schema_v4 },
 };
 
 int

@@ -250,7 +250,7 @@ test_open_creates_schema(void **state)
 		"deployment_workflows", "metrics_timeseries", "logs", "traces",
 		"policies", "policy_assignments", "audit_logs",
 		"ui_tour_progress", "refresh_tokens", "revoked_access_tokens",
-		"notifications",
+		"notifications", "hub_events",
 	};
 	static const struct store_query q_table = {
 		"test.table", "SELECT count(*) FROM sqlite_schema "
