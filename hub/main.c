@@ -21,7 +21,10 @@
 #include "hub/auth/keyfile.h"
 #include "hub/auth/password.h"
 #include "hub/auth/tokens.h"
+#include "hub/alerts/jobs.h"
+#include "hub/alerts/stream.h"
 #include "hub/collector/collector.h"
+#include "hub/workflow/workflow.h"
 #include "hub/core/config.h"
 #include "hub/core/hub.h"
 #include "hub/core/init.h"
@@ -30,6 +33,7 @@
 #include "hub/http/ratelimit.h"
 #include "hub/http/respcache.h"
 #include "hub/http/server.h"
+#include "hub/metrics/metrics.h"
 #include "hub/store/store.h"
 
 #define RATELIMIT_KEYS 65536
@@ -267,6 +271,10 @@ cmd_serve(int argc, char **argv)
 	static struct hub hub;
 	unsigned roles = SERVE_API | SERVE_WORKER | SERVE_COLLECTOR;
 	struct collector *collector = NULL;
+	struct stream_broker *broker = NULL;
+	struct jobs *jobs = NULL;
+	struct worker *worker = NULL;
+	struct metrics_retention *retention = NULL;
 	const char *config = NULL, *data = NULL, *listen = NULL;
 	char **sets;
 	size_t nsets = 0, i;
@@ -342,6 +350,29 @@ cmd_serve(int argc, char **argv)
 		server_stop(srv);
 		goto out;
 	}
+	if ((roles & SERVE_WORKER) &&
+	    (worker = worker_start(&hub, &err)) == NULL) {
+		collector_stop(collector);
+		server_stop(srv);
+		goto out;
+	}
+	if ((roles & SERVE_WORKER) &&
+	    (retention = metrics_retention_start(&hub, &err)) == NULL) {
+		worker_stop(worker);
+		collector_stop(collector);
+		server_stop(srv);
+		goto out;
+	}
+	if (((roles & SERVE_API) &&
+	    (broker = stream_start(&hub, &err)) == NULL) ||
+	    (jobs = jobs_start(&hub, &err)) == NULL) {
+		metrics_retention_stop(retention);
+		worker_stop(worker);
+		collector_stop(collector);
+		server_stop(srv);
+		stream_stop(broker);
+		goto out;
+	}
 	if (roles & SERVE_API)
 		printf("listening on %s\n", url);
 	else
@@ -352,8 +383,12 @@ cmd_serve(int argc, char **argv)
 	sigwait(&mask, &sig);
 	fprintf(stderr, "cmhubd: %s received, stopping\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	metrics_retention_stop(retention);
+	worker_stop(worker);
 	collector_stop(collector);
 	server_stop(srv);
+	stream_stop(broker);
+	jobs_stop(jobs);
 	rc = 0;
 out:
 	if (rc != 0)

@@ -11,7 +11,9 @@
  * tag is "fail" goes ErrImagePull -> ImagePullBackOff -> pull again with
  * an exponential back-off; one tagged "crash" runs, exits with code 1 and
  * waits in CrashLoopBackOff (10 s doubling to 5 min) with restartCount
- * and lastState.terminated growing.  A pod with a deletionTimestamp is
+ * and lastState.terminated growing; one tagged "unready" runs but never
+ * turns ready (as if its readiness probe always failed), so a rollout of
+ * it never completes.  A pod with a deletionTimestamp is
  * stopped (Killing) and removed after a short grace period.
  *
  * It does not run probes, init containers, volumes or restartPolicy
@@ -46,6 +48,7 @@ enum ctl_fault {
 	CTL_FAULT_NONE,
 	CTL_FAULT_FAIL,
 	CTL_FAULT_CRASH,
+	CTL_FAULT_UNREADY,
 };
 
 /* Events decided while changing a pod, written once the pod is. */
@@ -147,10 +150,14 @@ ctl_fault_of(const cJSON *pod, const char *image)
 		return CTL_FAULT_FAIL;
 	if (tag != NULL && strcmp(tag, "crash") == 0)
 		return CTL_FAULT_CRASH;
+	if (tag != NULL && strcmp(tag, "unready") == 0)
+		return CTL_FAULT_UNREADY;
 	if (a != NULL && strcmp(a, "fail") == 0)
 		return CTL_FAULT_FAIL;
 	if (a != NULL && strcmp(a, "crash") == 0)
 		return CTL_FAULT_CRASH;
+	if (a != NULL && strcmp(a, "unready") == 0)
+		return CTL_FAULT_UNREADY;
 	return CTL_FAULT_NONE;
 }
 
@@ -765,7 +772,7 @@ ctl_container_step(struct ctl_pod_ctx *x, const cJSON *spec_ct, cJSON **cs)
 		    x->ns, x->uid);
 		return true;
 	}
-	if (ctl_bool(*cs, "ready"))
+	if (ctl_bool(*cs, "ready") || fault == CTL_FAULT_UNREADY)
 		return false;
 	d = ctl_jitter(x, cname, "ready", CTL_D_READY, 1700);
 	if (!ctl_wait(c, wkey, "ready", ctl_scaled(c, d), CTL_R_PODS, x->ns,

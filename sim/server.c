@@ -32,9 +32,11 @@
 #include <gnutls/gnutls.h>
 #endif
 
+#include "backend/timeutil.h"
 #include "backend/xalloc.h"
 #include "sim/discovery.h"
 #include "sim/objstore.h"
+#include "sim/promtext.h"
 
 #define SERVER_BODY_MAX (3 * 1024 * 1024)
 #define SERVER_PEM_MAX (1024 * 1024)
@@ -53,6 +55,7 @@ struct server {
 	FILE *access_log;
 	uint16_t port;
 	char url[96];
+	int64_t started_ms;	/* for GET /metrics */
 };
 
 /* Per-request state kept by libmicrohttpd between access calls. */
@@ -286,6 +289,12 @@ server_route(struct server *srv, struct MHD_Connection *conn,
 		server_not_found(resp);
 	} else if (n == 1 && strcmp(segs[0], "version") == 0 && get) {
 		doc = discovery_version();
+	} else if (n == 1 && strcmp(segs[0], "metrics") == 0 && get) {
+		resp->status = 200;
+		resp->body = promtext_render(srv->ctx.st, time_now_ms(),
+		    srv->started_ms, &resp->len);
+		resp->content_type = "text/plain; version=0.0.4; "
+		    "charset=utf-8";
 	} else if (n == 2 && strcmp(segs[0], "openapi") == 0 &&
 	    strcmp(segs[1], "v2") == 0 && get) {
 		/* An empty protobuf Document: kubectl finds no schema for
@@ -496,6 +505,7 @@ server_start(struct objstore *st, const struct server_config *cfg,
 	if (rc != CM_OK)
 		goto fail;
 	srv->ctx.st = st;
+	srv->started_ms = time_now_ms();
 	srv->ctx.bookmark_ms = cfg->bookmark_ms > 0 ? cfg->bookmark_ms :
 	    10000;
 	srv->ctx.stopping = &srv->stopping;

@@ -6,8 +6,11 @@
  * transaction: read the alert, refuse what its state does not allow,
  * update it, write the audit row, read it back.  A second acknowledgement
  * is answered from the first read and writes nothing, so retrying a click
- * never adds audit rows or moves acknowledged_at.  Raising alerts and
- * sending notifications belong to the rules engine, not here.
+ * never adds audit rows or moves acknowledged_at.  Both write the
+ * alert's history and its "alert.changed" event in the same transaction;
+ * a resolution also ends the "until resolved" silences bound to the
+ * alert and notifies the tenant unless the alert is silenced
+ * (resolve.h).  Raising alerts belongs to the rules engine.
  */
 #include "config.h"
 
@@ -20,10 +23,14 @@
 #include "backend/json.h"
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
+#include "hub/alerts/resolve.h"
+#include "hub/alerts/history.h"
+#include "hub/alerts/muting.h"
 #include "hub/api/api.h"
 #include "hub/audit/audit.h"
 #include "hub/auth/principal.h"
 #include "hub/core/hub.h"
+#include "hub/events/events.h"
 #include "hub/http/http.h"
 #include "hub/store/store.h"
 
@@ -32,13 +39,15 @@
 	"SELECT a.id, a.tenant_id, a.cluster_id, c.name, a.alert_type, " \
 	"a.severity, a.message, a.status, a.acknowledged_at, " \
 	"a.acknowledged_by, a.resolved_at, a.resolved_by, a.created_at, " \
-	"a.updated_at FROM cluster_alerts a " \
+	"a.updated_at, a.rule_id, a.fingerprint, a.silence_id, " \
+	MUTING_ALERT_COLUMNS " FROM cluster_alerts a " \
 	"JOIN clusters c ON c.id = a.cluster_id "
 
 enum {
 	COL_ID, COL_TENANT, COL_CLUSTER, COL_CLUSTER_NAME, COL_TYPE,
 	COL_SEVERITY, COL_MESSAGE, COL_STATUS, COL_ACK_AT, COL_ACK_BY,
 	COL_RESOLVED_AT, COL_RESOLVED_BY, COL_CREATED, COL_UPDATED,
+	COL_RULE, COL_FINGERPRINT, COL_SILENCE, COL_LABELS,
 };
 
 static const struct store_query q_list = {
@@ -76,13 +85,6 @@ static const struct store_query q_ack = {
 	NULL,
 };
 
-static const struct store_query q_resolve = {
-	"alerts.resolve",
-	"UPDATE cluster_alerts SET status = 'resolved', resolved_at = $3, "
-	"resolved_by = $4, updated_at = $3 "
-	"WHERE id = $1 AND tenant_id = $2 AND status = 'active'",
-	NULL,
-};
 
 static const char *const alert_statuses[] = { "active", "resolved", NULL };
 static const char *const alert_severities[] = {
@@ -165,6 +167,14 @@ alerts_row_json(struct store_rows *r)
 	    store_rows_text(r, COL_RESOLVED_BY));
 	json_add_time(o, "created_at", store_rows_int(r, COL_CREATED));
 	json_add_time(o, "updated_at", store_rows_int(r, COL_UPDATED));
+	json_add_string_or_null(o, "rule_id", store_rows_text(r, COL_RULE));
+	json_add_string_or_null(o, "fingerprint",
+	    store_rows_text(r, COL_FINGERPRINT));
+	cJSON_AddItemToObject(o, "labels", muting_row_labels(r, COL_LABELS));
+	cJSON_AddBoolToObject(o, "silenced",
+	    !store_rows_is_null(r, COL_SILENCE));
+	json_add_string_or_null(o, "silence_id",
+	    store_rows_text(r, COL_SILENCE));
 	return o;
 }
 
@@ -297,6 +307,25 @@ alerts_audit_details(const cJSON *alert, const char *comment)
 	return d;
 }
 
+/* The history reference of an alert object (strings borrowed from a). */
+static void
+alerts_ref(const cJSON *a, const char *tenant, struct alert_ref *ref)
+{
+	memset(ref, 0, sizeof *ref);
+	ref->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a,
+	    "id"));
+	ref->tenant = tenant;
+	ref->cluster_id = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(a, "cluster_id"));
+	ref->alert_type = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(a, "alert_type"));
+	ref->severity = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(a, "severity"));
+	ref->state = "active";
+	ref->silenced = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a,
+	    "silenced"));
+}
+
 /* Acknowledge or resolve in one write transaction with its audit row. */
 static enum cm_status
 alerts_change(struct hub *hub, const struct principal *p, const char *id,
@@ -305,6 +334,7 @@ alerts_change(struct hub *hub, const struct principal *p, const char *id,
 {
 	struct store_tx *tx = NULL;
 	struct audit_entry e;
+	struct alert_ref ref;
 	cJSON *before = NULL, *details = NULL;
 	bool resolved = false, acked = false;
 	int64_t now = time_now_ms(), changes = 0;
@@ -333,17 +363,31 @@ alerts_change(struct hub *hub, const struct principal *p, const char *id,
 		before = NULL;
 		goto out;
 	}
-	st = store_exec(tx, change == ALERT_ACK ? &q_ack : &q_resolve,
-	    STORE_ARGS(STORE_TEXT(id), STORE_TEXT(p->tenant_id),
-	    STORE_INT(now), STORE_TEXT(p->user_id)), &changes, err);
+	alerts_ref(before, p->tenant_id, &ref);
+	if (change == ALERT_ACK) {
+		st = store_exec(tx, &q_ack, STORE_ARGS(STORE_TEXT(id),
+		    STORE_TEXT(p->tenant_id), STORE_INT(now),
+		    STORE_TEXT(p->user_id)), &changes, err);
+		if (st != CM_OK)
+			goto out;
+		if (changes != 1) {
+			/* The write lock makes this unreachable; never fake
+			 * success. */
+			st = cm_err_set(err, CM_INTERNAL, NULL,
+			    "the alert changed while it was being updated");
+			goto out;
+		}
+		st = history_record(tx, &ref, HISTORY_ACKED, p->user_id,
+		    comment, now, err);
+	} else {
+		st = resolve_alert(tx, &ref, p->user_id, comment,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    before, "cluster_name")), cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(before, "message")), now,
+		    err);
+	}
 	if (st != CM_OK)
 		goto out;
-	if (changes != 1) {
-		/* The write lock makes this unreachable; never fake success. */
-		st = cm_err_set(err, CM_INTERNAL, NULL,
-		    "the alert changed while it was being updated");
-		goto out;
-	}
 	if (who != NULL)
 		e = *who;
 	else
@@ -365,6 +409,8 @@ alerts_change(struct hub *hub, const struct principal *p, const char *id,
 	if (st != CM_OK) {
 		cJSON_Delete(*out);
 		*out = NULL;
+	} else {
+		events_kick();
 	}
 out:
 	store_tx_rollback(tx);

@@ -9,12 +9,19 @@
 #include "hub/api/routes.h"
 
 #include "hub/alerts/alerts.h"
+#include "hub/alerts/history.h"
+#include "hub/alerts/notify.h"
+#include "hub/alerts/rules.h"
+#include "hub/alerts/silences.h"
+#include "hub/alerts/stream.h"
 #include "hub/api/ops.h"
+#include "hub/apps/apps.h"
 #include "hub/audit/audit.h"
 #include "hub/auth/auth.h"
 #include "hub/clusters/clusters.h"
 #include "hub/collector/collector.h"
 #include "hub/dashboard/dashboard.h"
+#include "hub/metrics/metrics.h"
 #include "hub/tenants/tenants.h"
 #include "hub/tours/tours.h"
 #include "hub/users/users.h"
@@ -113,11 +120,72 @@ const struct route api_routes[] = {
 	    ROUTE_AUDIT, "Record tour progress" },
 
 	/* applications and deployments (hub/apps) */
+	{ "GET", V1 "/applications", apps_list_handler, PERM_APPS_READ, RD, 0,
+	    "List applications" },
+	{ "POST", V1 "/applications", apps_create_handler, PERM_APPS_WRITE,
+	    WR, ROUTE_AUDIT, "Register an application" },
+	{ "GET", V1 "/applications/:id", apps_get_handler, PERM_APPS_READ, RD,
+	    0, "Get an application with its versions and deployments" },
+	{ "GET", V1 "/applications/:id/versions", versions_list_handler,
+	    PERM_APPS_READ, RD, 0, "List the versions of an application" },
+	{ "POST", V1 "/applications/:id/versions", versions_create_handler,
+	    PERM_APPS_WRITE, WR, ROUTE_AUDIT, "Add a version to an application" },
+	{ "POST", V1 "/applications/:id/deploy", deploy_deploy_handler,
+	    PERM_DEPLOY, WR, ROUTE_AUDIT, "Deploy an application to a cluster" },
+	{ "POST", V1 "/applications/:id/upgrade", deploy_upgrade_handler,
+	    PERM_DEPLOY, WR, ROUTE_AUDIT,
+	    "Upgrade an application on a cluster" },
+	{ "POST", V1 "/applications/:id/rollback", deploy_rollback_handler,
+	    PERM_DEPLOY, WR, ROUTE_AUDIT,
+	    "Roll an application back on a cluster" },
+	{ "POST", V1 "/applications/:id/preview", preview_handler,
+	    PERM_APPS_READ, RD, 0,
+	    "Preview a deploy: the rendered manifest and what runs now" },
+	{ "GET", V1 "/deployments", deployments_list_handler, PERM_APPS_READ,
+	    RD, 0, "List deployments" },
+	{ "GET", V1 "/deployments/:id", deployments_get_handler,
+	    PERM_APPS_READ, RD, 0, "Get a deployment with its workflow steps" },
+	{ "GET", V1 "/deployments/:id/events", deployments_events_handler,
+	    PERM_APPS_READ, RD, 0, "The event timeline of a deployment" },
 
 	/* metrics and observability (hub/metrics) */
+	{ "GET", V1 "/clusters/:id/metrics", metrics_cluster_handler,
+	    PERM_METRICS_READ, RD, 0, "Latest metrics of a cluster" },
+	{ "GET", V1 "/metrics", metrics_query_handler, PERM_METRICS_READ, RD,
+	    0, "Query a metric over time" },
+	{ "POST", V1 "/metrics", metrics_ingest_handler, PERM_METRICS_WRITE,
+	    WR, 0, "Push a batch of metric points" },
+	{ "GET", V1 "/observability/dashboard", metrics_dashboard_handler,
+	    PERM_METRICS_READ, RD, 0, "Pre-built observability dashboards" },
 
 	/* alert rules, silences, notifications, the event stream
 	 * (hub/alerts) */
+	{ "GET", V1 "/alert-rules", rules_list_handler, PERM_ALERTS_READ, RD,
+	    0, "List alert rules" },
+	{ "POST", V1 "/alert-rules", rules_create_handler, PERM_RULES_WRITE,
+	    WR, ROUTE_AUDIT, "Create an alert rule" },
+	{ "GET", V1 "/alert-rules/:id", rules_get_handler, PERM_ALERTS_READ,
+	    RD, 0, "Get an alert rule" },
+	{ "PUT", V1 "/alert-rules/:id", rules_update_handler,
+	    PERM_RULES_WRITE, WR, ROUTE_AUDIT, "Change an alert rule" },
+	{ "DELETE", V1 "/alert-rules/:id", rules_delete_handler,
+	    PERM_RULES_WRITE, WR, ROUTE_AUDIT, "Delete an alert rule" },
+	{ "GET", V1 "/alerts/:id/history", history_handler, PERM_ALERTS_READ,
+	    RD, 0, "History of an alert" },
+	{ "GET", V1 "/silences", silences_list_handler, PERM_ALERTS_READ, RD,
+	    0, "List silences" },
+	{ "POST", V1 "/silences", silences_create_handler, PERM_ALERTS_WRITE,
+	    WR, ROUTE_AUDIT, "Create a silence" },
+	{ "GET", V1 "/silences/:id", silences_get_handler, PERM_ALERTS_READ,
+	    RD, 0, "Get a silence" },
+	{ "DELETE", V1 "/silences/:id", silences_delete_handler,
+	    PERM_ALERTS_WRITE, WR, ROUTE_AUDIT, "Expire a silence" },
+	{ "GET", V1 "/notifications", notify_list_handler, PERM_SELF, RD, 0,
+	    "The user's notifications" },
+	{ "POST", V1 "/notifications/ack/:id", notify_ack_handler, PERM_SELF,
+	    WR, 0, "Mark a notification read" },
+	{ "GET", V1 "/events/stream", stream_handler, PERM_SELF, RD, 0,
+	    "Live events (Server-Sent Events)" },
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

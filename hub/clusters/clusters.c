@@ -38,7 +38,7 @@
 	"c.api_endpoint, c.kubernetes_version, c.labels, " \
 	"CASE WHEN EXISTS (SELECT 1 FROM cluster_credentials cc " \
 	"WHERE cc.cluster_id = c.id) THEN 1 ELSE 0 END, " \
-	"c.last_seen_at, c.created_at, c.updated_at "
+	"c.last_seen_at, c.created_at, c.updated_at, c.prometheus_targets "
 
 static const struct store_query q_list = {
 	"clusters.list",
@@ -88,9 +88,32 @@ static const struct store_query q_update = {
 	NULL,
 };
 
+static const struct store_query q_targets = {
+	"clusters.targets",
+	"UPDATE clusters SET prometheus_targets = $3 "
+	"WHERE id = $1 AND tenant_id = $2",
+	NULL,
+};
+
 static const struct store_query q_delete = {
 	"clusters.delete",
 	"DELETE FROM clusters WHERE id = $1 AND tenant_id = $2",
+	NULL,
+};
+
+/* A deployment in flight holds its cluster; finished ones go with it. */
+static const struct store_query q_in_flight = {
+	"clusters.deployment_in_flight",
+	"SELECT id FROM application_deployments WHERE cluster_id = $1 "
+	"AND tenant_id = $2 AND status IN ('pending', 'deploying', "
+	"'rolling_back') LIMIT 1",
+	NULL,
+};
+
+static const struct store_query q_deployments_delete = {
+	"clusters.deployments_delete",
+	"DELETE FROM application_deployments WHERE cluster_id = $1 "
+	"AND tenant_id = $2",
 	NULL,
 };
 
@@ -148,6 +171,13 @@ clusters_row_json(struct store_rows *r)
 	    store_rows_int(r, 10));
 	json_add_time(o, "created_at", store_rows_int(r, 11));
 	json_add_time(o, "updated_at", store_rows_int(r, 12));
+	text = store_rows_text(r, 13);
+	labels = text != NULL ? cJSON_Parse(text) : NULL;
+	if (!cJSON_IsArray(labels)) {
+		cJSON_Delete(labels);
+		labels = cJSON_CreateArray();
+	}
+	cJSON_AddItemToObject(o, "prometheus_targets", labels);
 	return o;
 }
 
@@ -321,6 +351,10 @@ clusters_register(struct hub *hub, const struct principal *p,
 	    STORE_TEXT(in->labels), STORE_INT(now)), NULL, err);
 	if ((st = clusters_name_conflict(st, in->name, err)) != CM_OK)
 		goto out;
+	if (in->prometheus_targets != NULL && (st = store_exec(tx,
+	    &q_targets, STORE_ARGS(STORE_TEXT(id), STORE_TEXT(p->tenant_id),
+	    STORE_TEXT(in->prometheus_targets)), NULL, err)) != CM_OK)
+		goto out;
 	if (sealed != NULL && (st = clusters_store_credentials(tx,
 	    p->tenant_id, id, in->cred_kind, sealed, now, err)) != CM_OK)
 		goto out;
@@ -428,6 +462,7 @@ clusters_field_names(unsigned set)
 		{ CLUSTER_F_LABELS, "labels" },
 		{ CLUSTER_F_STATUS, "status" },
 		{ CLUSTER_F_CREDENTIALS, "credentials" },
+		{ CLUSTER_F_PROMETHEUS, "prometheus_targets" },
 	};
 	cJSON *a = cJSON_CreateArray();
 	size_t i;
@@ -508,6 +543,10 @@ clusters_update(struct hub *hub, const struct principal *p,
 	    STORE_TEXT(status), STORE_INT(now)), NULL, err);
 	if ((st = clusters_name_conflict(st, name, err)) != CM_OK)
 		goto out;
+	if ((in->set & CLUSTER_F_PROMETHEUS) && (st = store_exec(tx,
+	    &q_targets, STORE_ARGS(STORE_TEXT(id), STORE_TEXT(p->tenant_id),
+	    STORE_TEXT(in->prometheus_targets)), NULL, err)) != CM_OK)
+		goto out;
 	if ((in->set & CLUSTER_F_CREDENTIALS) &&
 	    (st = clusters_store_credentials(tx, p->tenant_id, id,
 	    in->cred_kind, sealed, now, err)) != CM_OK)
@@ -538,6 +577,29 @@ out:
 	return st;
 }
 
+/* CM_CONFLICT naming the deployment when one is in flight on cluster id. */
+static enum cm_status
+clusters_no_rollout(struct store_tx *tx, const char *tenant, const char *id,
+    const char *name, struct cm_err *err)
+{
+	struct store_rows *rows;
+	enum cm_status st;
+	int r;
+
+	if ((st = store_query(tx, &q_in_flight, STORE_ARGS(STORE_TEXT(id),
+	    STORE_TEXT(tenant)), &rows, err)) != CM_OK)
+		return st;
+	r = store_rows_next(rows, err);
+	if (r > 0)
+		st = cm_err_set(err, CM_CONFLICT, "id", "cluster \"%s\" has "
+		    "deployment %s in flight; wait for it to finish", name,
+		    store_rows_text(rows, 0));
+	else if (r < 0)
+		st = err->status;
+	store_rows_close(rows);
+	return st;
+}
+
 enum cm_status
 clusters_delete(struct hub *hub, const struct principal *p,
     const struct audit_entry *origin, const char *id, struct cm_err *err)
@@ -560,15 +622,13 @@ clusters_delete(struct hub *hub, const struct principal *p,
 	free(desc);
 	if (st != CM_OK)
 		goto out;
-	st = store_exec(tx, &q_delete, STORE_ARGS(STORE_TEXT(id),
-	    STORE_TEXT(p->tenant_id)), NULL, err);
-	if (st == CM_VALIDATION) {
-		/* a row without ON DELETE CASCADE (a deployment) holds it */
-		st = cm_err_set(err, CM_CONFLICT, "id",
-		    "cluster \"%s\" still has deployments; remove them first",
-		    cur.name);
-	}
-	if (st != CM_OK ||
+	if ((st = clusters_no_rollout(tx, p->tenant_id, id, cur.name,
+	    err)) != CM_OK ||
+	    (st = store_exec(tx, &q_deployments_delete,
+	    STORE_ARGS(STORE_TEXT(id), STORE_TEXT(p->tenant_id)), NULL,
+	    err)) != CM_OK ||
+	    (st = store_exec(tx, &q_delete, STORE_ARGS(STORE_TEXT(id),
+	    STORE_TEXT(p->tenant_id)), NULL, err)) != CM_OK ||
 	    (st = clusters_audit(tx, p, origin, "clusters.delete", id,
 	    details, err)) != CM_OK)
 		goto out;

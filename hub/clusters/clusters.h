@@ -63,6 +63,7 @@ enum cluster_field {
 	CLUSTER_F_LABELS = 1 << 5,
 	CLUSTER_F_STATUS = 1 << 6,
 	CLUSTER_F_CREDENTIALS = 1 << 7,
+	CLUSTER_F_PROMETHEUS = 1 << 8,
 };
 
 /*
@@ -83,6 +84,7 @@ struct cluster_input {
 	const char *status;
 	const char *cred_kind;	/* token | client_cert | kubeconfig */
 	char *cred_json;	/* compact JSON of the credentials */
+	char *prometheus_targets;	/* compact JSON array or NULL */
 };
 
 /* Filters of a cluster list; NULL means "any". */
@@ -185,7 +187,9 @@ enum cm_status clusters_update(struct hub *hub, const struct principal *p,
 
 /*
  * De-register cluster id: a "deregistered" event (history survives),
- * the delete (alerts, metrics and credentials cascade) and the audit row.
+ * the delete (alerts, metrics, credentials and finished deployments go
+ * with it) and the audit row.  CM_CONFLICT while a deployment to it is
+ * in flight.
  */
 enum cm_status clusters_delete(struct hub *hub, const struct principal *p,
     const struct audit_entry *origin, const char *id, struct cm_err *err);

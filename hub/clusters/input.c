@@ -25,6 +25,7 @@
 
 #include "backend/json.h"
 #include "backend/xalloc.h"
+#include "hub/metrics/metrics.h"
 
 #define CRED_TOKEN_MAX 16384
 #define CRED_PEM_MAX 65536
@@ -245,10 +246,10 @@ clusters_parse_input(const cJSON *body, bool create, struct cluster_input *in,
 {
 	static const char *const create_keys[] = { "name", "provider",
 	    "api_endpoint", "region", "kubernetes_version", "labels",
-	    "status", "credentials", NULL };
+	    "status", "credentials", "prometheus_targets", NULL };
 	static const char *const update_keys[] = { "name", "api_endpoint",
 	    "region", "kubernetes_version", "labels", "status",
-	    "credentials", NULL };
+	    "credentials", "prometheus_targets", NULL };
 	const cJSON *item;
 	int idx;
 
@@ -311,11 +312,20 @@ clusters_parse_input(const cJSON *body, bool create, struct cluster_input *in,
 		}
 		in->set |= CLUSTER_F_CREDENTIALS;
 	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(body,
+	    "prometheus_targets"))) {
+		if (!cJSON_IsNull(item)) {
+			if (metrics_check_targets(item, err) != CM_OK)
+				goto fail;
+			in->prometheus_targets = json_print(item);
+		}
+		in->set |= CLUSTER_F_PROMETHEUS;
+	}
 	if (!create && in->set == 0) {
 		cm_err_set(err, CM_VALIDATION, NULL,
 		    "nothing to update: give at least one of name, "
 		    "api_endpoint, region, kubernetes_version, labels, "
-		    "status, credentials");
+		    "status, credentials, prometheus_targets");
 		goto fail;
 	}
 	return CM_OK;
@@ -334,6 +344,8 @@ cluster_input_done(struct cluster_input *in)
 	}
 	free(in->labels);
 	in->labels = NULL;
+	free(in->prometheus_targets);
+	in->prometheus_targets = NULL;
 }
 
 /* ---- ETag ------------------------------------------------------------ */

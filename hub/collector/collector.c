@@ -8,20 +8,22 @@
  * the others are shared by a few worker threads.  A worker opens the
  * cluster's credentials and polls it with no transaction open, then
  * writes the result in one short write transaction: the status,
- * last_seen_at and kubernetes_version, a "status_changed" event when the
- * status moved, and the alerts.  So the API's writers wait at most for
- * one small transaction, never for a cluster.
+ * last_seen_at and kubernetes_version, and a "status_changed" event (and
+ * a "cluster.status" outbox event for the consoles) when the status
+ * moved.  So the API's writers wait at most for one small transaction,
+ * never for a cluster.
  *
  * The breaker lives in memory: after n failures in a row (offline) a
  * cluster is skipped for collector_backoff_ms(); a success closes it,
  * and a changed endpoint or new credentials reset it, so a fix is tried
  * at the next round.  A restarted hub polls every cluster at once.
  *
- * Alerts are deduplicated by (cluster, alert_type) while active: a
- * condition that holds updates the active alert's message when it
- * changes, one that clears resolves it (resolved_by NULL: the hub did).
- * A condition that could not be checked (the cluster is offline, or a
- * list failed) leaves its alert as it is.
+ * Alerts are the rule engine's (hub/alerts/engine.h): after each round
+ * the polls' results go to engine_round, whose built-in state rules
+ * raise and resolve ClusterUnreachable, NodeNotReady and
+ * PodsCrashLooping, and whose metric rules read what this round wrote
+ * to cluster_metrics.  A cluster skipped by its breaker is not in the
+ * round's facts, so its alerts stay as they are.
  *
  * Not here: talking to clusters (probe.c) and the scale and upgrade
  * actions (scale.c).
@@ -44,16 +46,15 @@
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
+#include "hub/alerts/engine.h"
 #include "hub/core/hub.h"
+#include "hub/events/events.h"
+#include "hub/metrics/metrics.h"
 #include "hub/store/store.h"
 
 /* Clusters polled at once; each holds a store connection only while it
  * writes its result. */
 #define COLLECTOR_WORKERS 4
-
-#define ALERT_UNREACHABLE "ClusterUnreachable"
-#define ALERT_NODES "NodeNotReady"
-#define ALERT_PODS "PodsCrashLooping"
 
 struct collector_breaker {
 	char id[UUID_STR_LEN + 1];
@@ -69,6 +70,8 @@ struct collector_target {
 	struct collector_breaker *b;
 	bool skipped;		/* gone, or the store failed */
 	bool failed;		/* offline */
+	bool polled;		/* health is this round's result */
+	struct cluster_health health;
 };
 
 struct collector {
@@ -121,37 +124,6 @@ static const struct store_query q_event = {
 	"INSERT INTO cluster_events (id, cluster_id, tenant_id, event_type, "
 	"description, actor_user_id, details, created_at) "
 	"VALUES ($1, $2, $3, 'status_changed', $4, NULL, $5, $6)",
-	NULL,
-};
-
-static const struct store_query q_alert_active = {
-	"collector.alert_active",
-	"SELECT id, message FROM cluster_alerts WHERE cluster_id = $1 "
-	"AND tenant_id = $2 AND alert_type = $3 AND status = 'active' "
-	"ORDER BY created_at LIMIT 1",
-	NULL,
-};
-
-static const struct store_query q_alert_insert = {
-	"collector.alert_insert",
-	"INSERT INTO cluster_alerts (id, tenant_id, cluster_id, alert_type, "
-	"severity, message, status, created_at, updated_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7)",
-	NULL,
-};
-
-static const struct store_query q_alert_message = {
-	"collector.alert_message",
-	"UPDATE cluster_alerts SET message = $2, updated_at = $3 "
-	"WHERE id = $1 AND status = 'active'",
-	NULL,
-};
-
-static const struct store_query q_alert_resolve = {
-	"collector.alert_resolve",
-	"UPDATE cluster_alerts SET status = 'resolved', resolved_at = $4, "
-	"resolved_by = NULL, updated_at = $4 WHERE cluster_id = $1 "
-	"AND tenant_id = $2 AND alert_type = $3 AND status = 'active'",
 	NULL,
 };
 
@@ -233,102 +205,6 @@ collector_row_read(struct store_tx *tx, const struct collector_target *t,
 	return CM_OK;
 }
 
-/*
- * Make the active alert of type match the condition: raise it with
- * message when active and none is, update its message, or resolve it
- * when the condition cleared (message NULL).
- */
-static enum cm_status
-collector_alert(struct store_tx *tx, const struct collector_target *t,
-    const char *type, const char *severity, const char *message,
-    int64_t now, struct cm_err *err)
-{
-	struct store_rows *rows = NULL;
-	char id[UUID_STR_LEN + 1], *old = NULL;
-	enum cm_status st;
-	int rc;
-
-	if (message == NULL)
-		return store_exec(tx, &q_alert_resolve, STORE_ARGS(
-		    STORE_TEXT(t->id), STORE_TEXT(t->tenant),
-		    STORE_TEXT(type), STORE_INT(now)), NULL, err);
-	st = store_query(tx, &q_alert_active, STORE_ARGS(STORE_TEXT(t->id),
-	    STORE_TEXT(t->tenant), STORE_TEXT(type)), &rows, err);
-	if (st != CM_OK)
-		return st;
-	rc = store_rows_next(rows, err);
-	if (rc == 1) {
-		snprintf(id, sizeof id, "%s", store_rows_text(rows, 0));
-		old = xstrdup(store_rows_text(rows, 1));
-	}
-	store_rows_close(rows);
-	if (rc < 0)
-		return err->status;
-	if (rc == 1) {
-		if (strcmp(old, message) != 0)
-			st = store_exec(tx, &q_alert_message, STORE_ARGS(
-			    STORE_TEXT(id), STORE_TEXT(message),
-			    STORE_INT(now)), NULL, err);
-		free(old);
-		return st;
-	}
-	uuid_v7(id);
-	return store_exec(tx, &q_alert_insert, STORE_ARGS(STORE_TEXT(id),
-	    STORE_TEXT(t->tenant), STORE_TEXT(t->id), STORE_TEXT(type),
-	    STORE_TEXT(severity), STORE_TEXT(message), STORE_INT(now)), NULL,
-	    err);
-}
-
-/* Raise, update or resolve the three alerts from a poll's result. */
-static enum cm_status
-collector_alerts(struct store_tx *tx, const struct collector_target *t,
-    const char *name, const struct cluster_health *h, int64_t now,
-    struct cm_err *err)
-{
-	char msg[CM_ERR_MSG_MAX + COLLECTOR_NAMES_LEN];
-	long not_ready = h->nodes - h->nodes_ready, kept;
-	enum cm_status st;
-
-	if (h->offline) {
-		snprintf(msg, sizeof msg, "cluster \"%s\" is unreachable: %s",
-		    name, h->problem);
-		return collector_alert(tx, t, ALERT_UNREACHABLE, "critical",
-		    msg, now, err);
-	}
-	st = collector_alert(tx, t, ALERT_UNREACHABLE, "critical", NULL, now,
-	    err);
-	if (st == CM_OK && h->nodes_known) {
-		kept = not_ready < COLLECTOR_NODE_NAMES ? not_ready :
-		    COLLECTOR_NODE_NAMES;
-		if (not_ready > kept)
-			snprintf(msg, sizeof msg, "%ld of %ld nodes of \"%s\" "
-			    "are not Ready: %s and %ld more", not_ready,
-			    h->nodes, name, h->not_ready, not_ready - kept);
-		else
-			snprintf(msg, sizeof msg, "%ld of %ld nodes of \"%s\" "
-			    "%s not Ready: %s", not_ready, h->nodes, name,
-			    not_ready == 1 ? "is" : "are", h->not_ready);
-		st = collector_alert(tx, t, ALERT_NODES, "warning",
-		    not_ready > 0 ? msg : NULL, now, err);
-	}
-	if (st == CM_OK && h->pods_known) {
-		kept = h->crashlooping < COLLECTOR_POD_NAMES ?
-		    h->crashlooping : COLLECTOR_POD_NAMES;
-		if (h->crashlooping > kept)
-			snprintf(msg, sizeof msg, "%ld pods of \"%s\" are "
-			    "crash-looping: %s and %ld more", h->crashlooping,
-			    name, h->crashing, h->crashlooping - kept);
-		else
-			snprintf(msg, sizeof msg, "%ld pod%s of \"%s\" %s "
-			    "crash-looping: %s", h->crashlooping,
-			    h->crashlooping == 1 ? "" : "s", name,
-			    h->crashlooping == 1 ? "is" : "are", h->crashing);
-		st = collector_alert(tx, t, ALERT_PODS, "warning",
-		    h->crashlooping > 0 ? msg : NULL, now, err);
-	}
-	return st;
-}
-
 /* Append the "status_changed" event of the hub inside tx. */
 static enum cm_status
 collector_event(struct store_tx *tx, const struct collector_target *t,
@@ -353,6 +229,22 @@ collector_event(struct store_tx *tx, const struct collector_target *t,
 	    STORE_TEXT(details), STORE_INT(now)), NULL, err);
 	free(desc);
 	free(details);
+	return st;
+}
+
+/* The "cluster.status" outbox event of a status change inside tx. */
+static enum cm_status
+collector_status_event(struct store_tx *tx, const struct collector_target *t,
+    const char *from, const char *to, int64_t now, struct cm_err *err)
+{
+	cJSON *d = cJSON_CreateObject();
+	enum cm_status st;
+
+	cJSON_AddStringToObject(d, "cluster_id", t->id);
+	cJSON_AddStringToObject(d, "status", to);
+	cJSON_AddStringToObject(d, "previous", from);
+	st = events_emit(tx, t->tenant, "cluster.status", d, now, err);
+	cJSON_Delete(d);
 	return st;
 }
 
@@ -397,13 +289,14 @@ collector_record(struct collector *c, const struct collector_target *t,
 		if (st != CM_OK)
 			goto out;
 	}
-	if (moved && (st = collector_event(tx, t, row.status, status, reason,
-	    now, err)) != CM_OK)
-		goto out;
-	if ((st = collector_alerts(tx, t, row.name, h, now, err)) != CM_OK)
+	if (moved && ((st = collector_event(tx, t, row.status, status, reason,
+	    now, err)) != CM_OK || (st = collector_status_event(tx, t,
+	    row.status, status, now, err)) != CM_OK))
 		goto out;
 	st = store_tx_commit(tx, err);
 	tx = NULL;
+	if (st == CM_OK && moved)
+		events_kick();
 out:
 	store_tx_rollback(tx);
 	collector_row_done(&row);
@@ -438,6 +331,8 @@ collector_poll(struct collector *c, struct collector_target *t)
 		snprintf(h.problem, sizeof h.problem, "%s", err.msg);
 	} else {
 		probe_cluster(kc, time_now_ms(), &h);
+		if (!atomic_load(&c->stop))
+			metrics_collect(c->hub, kc, t->tenant, t->id, &h);
 		kubeclient_free(kc);
 	}
 	/* a call cancelled by shutdown says nothing about the cluster */
@@ -451,7 +346,10 @@ collector_poll(struct collector *c, struct collector_target *t)
 			fprintf(stderr, "cmhubd: collector: cluster %s: %s\n",
 			    t->id, err.msg);
 		t->skipped = true;
+		return;
 	}
+	t->health = h;
+	t->polled = true;
 }
 
 static void *
@@ -545,6 +443,31 @@ collector_targets(struct collector *c, struct collector_target **targets,
 	return CM_OK;
 }
 
+/* Hand what the round saw to the alert rule engine. */
+static void
+collector_rules(struct collector *c, const struct collector_target *tg,
+    size_t n)
+{
+	struct engine_facts *facts;
+	size_t i, nf = 0;
+
+	if (atomic_load(&c->stop))
+		return;
+	facts = xcalloc(n > 0 ? n : 1, sizeof *facts);
+	for (i = 0; i < n; i++) {
+		if (!tg[i].polled)
+			continue;
+		snprintf(facts[nf].cluster_id, sizeof facts[nf].cluster_id,
+		    "%s", tg[i].id);
+		snprintf(facts[nf].tenant, sizeof facts[nf].tenant, "%s",
+		    tg[i].tenant);
+		facts[nf].health = tg[i].health;
+		nf++;
+	}
+	engine_round(c->hub, facts, nf, time_now_ms());
+	free(facts);
+}
+
 size_t
 collector_round(struct collector *c)
 {
@@ -597,6 +520,7 @@ collector_round(struct collector *c)
 		    c->hub->cfg.collect_interval, t->b->failures,
 		    (unsigned)rand_r(&c->seed));
 	}
+	collector_rules(c, tg, n);
 	pthread_mutex_unlock(&c->round);
 	free(run.jobs);
 	free(tg);

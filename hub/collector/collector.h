@@ -10,8 +10,10 @@
  * the nodes and the pods, page by page, keeping counts and a few names
  * only.  The result sets the cluster's status by the rules of
  * docs/collector.md, its last_seen_at and kubernetes_version, records a
- * "status_changed" event when the status moves, and raises or resolves
- * the ClusterUnreachable, NodeNotReady and PodsCrashLooping alerts.  A
+ * "status_changed" event when the status moves, and hands what it saw to
+ * the alert rule engine (hub/alerts/engine.h), whose built-in rules
+ * raise and resolve ClusterUnreachable, NodeNotReady and
+ * PodsCrashLooping.  A
  * cluster that cannot be reached is skipped for a while after each
  * failure (a circuit breaker with exponential backoff and jitter).  No
  * store transaction is ever open while a cluster is being talked to.

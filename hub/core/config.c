@@ -85,6 +85,30 @@ static const struct config_entry config_table[] = {
 	    "largest page a list returns"),
 	CFG_LONG("collect_interval", collect_interval, "15", 1, 3600,
 	    "seconds between two polls of every cluster by the collector"),
+	CFG_LONG("metrics_raw_hours", metrics_raw_hours, "48", 1, 8760,
+	    "hours raw metric samples are kept (rollups are kept longer)"),
+	CFG_LONG("metrics_retention_interval", metrics_retention_interval,
+	    "300", 1, 86400,
+	    "seconds between two passes of the metrics retention job"),
+	CFG_LONG("workflow_lease", workflow_lease, "30", 2, 3600,
+	    "seconds a worker's claim on a deployment step lasts without a "
+	    "heartbeat"),
+	CFG_LONG("rollout_deadline", rollout_deadline, "300", 1, 86400,
+	    "seconds a rollout may take before the deployment fails"),
+	CFG_LONG("workflow_poll_ms", workflow_poll_ms, "1000", 10, 60000,
+	    "milliseconds between two looks at a rollout in progress"),
+	CFG_LONG("worker_threads", worker_threads, "4", 1, 64,
+	    "threads that run deployment steps (worker role)"),
+	CFG_LONG("events_retention", events_retention, "86400", 60, 31536000,
+	    "seconds pushed events are kept for stream clients to resume"),
+	CFG_LONG("stream_buffer_max", stream_buffer_max, "1048576", 4096,
+	    67108864, "bytes an event stream client may fall behind before "
+	    "it is cut loose"),
+	CFG_LONG("stream_keepalive", stream_keepalive, "15", 1, 300,
+	    "seconds between keepalive comments on an idle event stream"),
+	CFG_LONG("stream_poll_ms", stream_poll_ms, "500", 10, 60000,
+	    "milliseconds between looks for events written by other hub "
+	    "processes"),
 };
 
 #define CONFIG_COUNT (sizeof config_table / sizeof config_table[0])

@@ -38,6 +38,16 @@ struct hub_config {
 	long rate_login_burst;
 	long page_max;			/* largest list page */
 	long collect_interval;		/* seconds between collector rounds */
+	long metrics_raw_hours;		/* raw samples kept (hub/metrics) */
+	long metrics_retention_interval;	/* seconds between passes */
+	long workflow_lease;		/* seconds a step claim lasts */
+	long rollout_deadline;		/* seconds a rollout may take */
+	long workflow_poll_ms;		/* rollout polling interval */
+	long worker_threads;		/* deployment step runners */
+	long events_retention;		/* seconds hub_events rows are kept */
+	long stream_buffer_max;		/* bytes an SSE client may lag */
+	long stream_keepalive;		/* seconds between SSE keepalives */
+	long stream_poll_ms;		/* SSE look for other processes' rows */
 };
 
 /* Fill cfg with the defaults of the table. */

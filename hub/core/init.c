@@ -21,6 +21,7 @@
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
+#include "hub/apps/demo.h"
 #include "hub/audit/audit.h"
 #include "hub/auth/keyfile.h"
 #include "hub/auth/password.h"
@@ -250,7 +251,10 @@ demo_cluster(struct store_tx *tx, const char *tenant_id,
 
 	uuid_v7(id);
 	snprintf(endpoint, sizeof endpoint, "https://10.%d.0.1:6443", n + 10);
-	snprintf(labels, sizeof labels, "{\"env\":\"%s\",\"team\":\"%s\"}",
+	/* Made-up endpoints: "simulated" puts the demo in the tours'
+	 * practice mode (docs/tours.md). */
+	snprintf(labels, sizeof labels, "{\"env\":\"%s\",\"team\":\"%s\","
+	    "\"simulated\":\"true\"}",
 	    strncmp(c->name, "prod", 4) == 0 ? "production" :
 	    strncmp(c->name, "dev", 3) == 0 ? "development" : "shared",
 	    n % 2 ? "platform" : "sre");
@@ -305,6 +309,8 @@ init_demo(struct store *store, const char *tenant_id, const char *admin_id,
 	};
 	char ids[sizeof demo_clusters / sizeof demo_clusters[0]]
 	    [UUID_STR_LEN + 1];
+	struct demo_target targets[sizeof demo_clusters /
+	    sizeof demo_clusters[0]];
 	char gids[2][UUID_STR_LEN + 1];
 	char gtenant[UUID_STR_LEN + 1], guser[UUID_STR_LEN + 1];
 	struct store_tx *tx = NULL;
@@ -325,6 +331,14 @@ init_demo(struct store *store, const char *tenant_id, const char *admin_id,
 		    ids[demo_alerts[i].cluster], &demo_alerts[i], admin_id,
 		    err)) != CM_OK)
 			goto out;
+	/* Applications with versions and a little deployment history. */
+	for (i = 0; i < sizeof demo_clusters / sizeof demo_clusters[0]; i++) {
+		targets[i].name = demo_clusters[i].name;
+		targets[i].id = ids[i];
+	}
+	if ((st = demo_apps_seed(tx, tenant_id, admin_id, targets,
+	    sizeof demo_clusters / sizeof demo_clusters[0], err)) != CM_OK)
+		goto out;
 
 	if ((st = init_tenant(tx, "globex", gtenant, err)) != CM_OK ||
 	    (st = init_user(tx, gtenant, "admin@globex.test", "Globex Admin",

@@ -39,6 +39,8 @@ struct http_req {
 	void *conn;			/* server's connection, opaque */
 };
 
+struct http_stream;
+
 struct http_header {
 	const char *name;		/* static string */
 	char *value;			/* owned */
@@ -53,6 +55,8 @@ struct http_resp {
 	size_t nheaders;
 	/* For the access log, metrics and audit of denials. */
 	enum cm_status error;		/* CM_OK unless an error body was set */
+	/* A streamed body (http_resp_stream); the server takes it. */
+	struct http_stream *stream;
 };
 
 /* Request header by case-insensitive name, or NULL. */
@@ -91,5 +95,51 @@ void http_resp_header(struct http_resp *resp, const char *name,
 
 /* Free what a response owns and reset it. */
 void http_resp_done(struct http_resp *resp);
+
+/*
+ * Streamed bodies (Server-Sent Events): the handler answers with
+ * http_resp_stream and keeps the returned stream; any thread may then
+ * append bytes with http_stream_write, and the server sends them as the
+ * client takes them, parking the connection (no thread, no polling)
+ * while nothing is queued.  At most cap bytes wait unsent: a write past
+ * that cuts the client loose (its connection is closed) rather than
+ * letting it hold the hub's memory.  Implemented in server.c; only the
+ * server's own requests can stream.
+ */
+
+/*
+ * Make resp a streamed answer of status with content_type on req's
+ * connection.  Returns the stream with one reference for the caller
+ * (release with http_stream_unref); the server holds its own until the
+ * connection ends.
+ */
+struct http_stream *http_resp_stream(struct http_resp *resp,
+    const struct http_req *req, int status, const char *content_type,
+    size_t cap);
+
+/*
+ * Queue len bytes for the client.  CM_OK; CM_TOO_LARGE when they would
+ * pass the cap (the client is cut loose); CM_IO when the stream ended.
+ * Thread-safe.
+ */
+enum cm_status http_stream_write(struct http_stream *s, const char *data,
+    size_t len);
+
+/* True once the stream ended (client gone, cut, or server stopping). */
+bool http_stream_ended(struct http_stream *s);
+
+/* Bytes queued and not yet taken by the server. */
+size_t http_stream_pending(struct http_stream *s);
+
+/* End the stream after what is queued: the connection closes once MHD
+ * has sent it.  Idempotent. */
+void http_stream_end(struct http_stream *s);
+
+/* Cut the client loose: drop what is queued and close the connection
+ * now.  Idempotent. */
+void http_stream_cut(struct http_stream *s);
+
+/* Drop the caller's reference; NULL is a no-op. */
+void http_stream_unref(struct http_stream *s);
 
 #endif

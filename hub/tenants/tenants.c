@@ -23,6 +23,7 @@
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
+#include "hub/alerts/rules.h"
 #include "hub/api/api.h"
 #include "hub/audit/audit.h"
 #include "hub/auth/rbac.h"
@@ -228,6 +229,9 @@ tenants_create(struct hub *hub, const struct principal *p,
 	if (st == CM_CONFLICT)
 		st = cm_err_set(err, CM_CONFLICT, "name",
 		    "a tenant named \"%.120s\" already exists", trimmed);
+	/* a new tenant starts with the built-in alert rules */
+	if (st == CM_OK)
+		st = rules_seed(tx, id, time_now_ms(), NULL, err);
 	if (st != CM_OK)
 		goto out;
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,6 +103,8 @@ kubesim_start(struct kubesim *k, const char *dir, const char *name,
 	if (k->pid < 0)
 		return false;
 	if (k->pid == 0) {
+		/* never outlive a test that failed before stopping us */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd >= 0)
 			dup2(fd, 1);

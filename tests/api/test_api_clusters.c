@@ -80,6 +80,23 @@ count(const char *fmt, ...)
 	return n;
 }
 
+static void
+sql_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A statement built with printf, run on the hub's database. */
+static void
+sql_exec(const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&sql, fmt, ap) >= 0);
+	va_end(ap);
+	api_sql_exec(srv, sql);
+	free(sql);
+}
+
 /* Register a cluster as tok; asserts 201 and returns its id. */
 static char *
 register_as(const char *tok, const char *body)
@@ -823,6 +840,30 @@ test_delete_keeps_history(void **state)
 	api_resp_free(r);
 	assert_int_equal(count("SELECT COUNT(*) FROM cluster_alerts WHERE "
 	    "cluster_id = '%s'", id), 0);
+
+	/* a cluster with deployments: 409 while one is in flight, then its
+	 * finished deployments go with it */
+	free(id);
+	id = register_as(admin, "{\"name\":\"del-deploys\","
+	    "\"provider\":\"aws\",\"api_endpoint\":\"https://dd.test\"}");
+	free(path);
+	path = api_fmt("/api/v1/clusters/%s", id);
+	sql_exec("INSERT INTO application_deployments (id, tenant_id, "
+	    "cluster_id, app_id, version, status, started_at) SELECT "
+	    "'0189aaaa-0000-7000-8000-000000000001', tenant_id, '%s', id, "
+	    "'1.0.0', 'deploying', 0 FROM applications WHERE name = 'web'",
+	    id);
+	r = api_call(srv, "DELETE", path, admin, NULL);
+	api_expect_error(r, 409, "Conflict");
+	assert_non_null(strstr(r->body, "in flight"));
+	api_resp_free(r);
+	sql_exec("UPDATE application_deployments SET status = 'successful' "
+	    "WHERE cluster_id = '%s'", id);
+	r = api_call(srv, "DELETE", path, admin, NULL);
+	assert_int_equal(r->status, 204);
+	api_resp_free(r);
+	assert_int_equal(count("SELECT COUNT(*) FROM application_deployments "
+	    "WHERE cluster_id = '%s'", id), 0);
 
 	/* history of a cluster the tenant never had is 404 */
 	r = api_call(srv, "GET", "/api/v1/clusters/"

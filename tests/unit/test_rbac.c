@@ -29,7 +29,7 @@
 #include "hub/api/routes.h"
 #include "hub/auth/rbac.h"
 
-#define TABLE_ROWS 64
+#define TABLE_ROWS 160
 #define TABLE_COLS 8
 #define CELL_MAX 64
 

@@ -251,6 +251,10 @@ test_open_creates_schema(void **state)
 		"policies", "policy_assignments", "audit_logs",
 		"ui_tour_progress", "refresh_tokens", "revoked_access_tokens",
 		"notifications", "hub_events",
+		/* v4: alert rules and lifecycle */
+		"alert_rules", "alert_pending", "alert_history", "silences",
+		"notification_reads",
+		"metrics_series", "metrics_1m", "metrics_1h",
 	};
 	static const struct store_query q_table = {
 		"test.table", "SELECT count(*) FROM sqlite_schema "
