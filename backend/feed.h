@@ -16,6 +16,12 @@
  * jitter).  A cache (state.h) makes the last snapshot of a previous run
  * appear at once, marked from_cache, before the first fetch answers.
  *
+ * With feed_stream_start() a second thread keeps the source's event
+ * stream open (feedstream.h): each event marks the pairs it concerns
+ * stale (streamkinds.h) and they are fetched at once; polling slows to
+ * a safety net while the stream is live and resumes its pace when it is
+ * not (a hub without a stream is polled as before).
+ *
  * Threading: every function here is called from the UI thread (one
  * thread); none of them blocks on the network.  feed_free() joins the
  * network thread, waiting at most for the request in flight.
@@ -31,6 +37,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "backend/feedstream.h"
 #include "backend/source.h"
 #include "backend/status.h"
 
@@ -133,6 +140,21 @@ void feed_call(struct feed *f, void (*work)(void *arg),
  * redraw because of the feed).
  */
 unsigned feed_dispatch(struct feed *f);
+
+/*
+ * Keep the source's event stream open (source_ops.stream; a no-op for a
+ * source without one) on a thread of its own.  Each event marks the
+ * watched pairs it concerns stale and they are fetched at once (at most
+ * once a second each); a reconnection or a "reset" event re-lists every
+ * pair.  While the stream is live, polling slows to every 30 s as a
+ * safety net; when it is down or the source has none (404, refused) the
+ * pairs are polled at their own interval as before.  base_ms/max_ms
+ * (0: 1 s and 60 s) bound the reconnection backoff.
+ */
+void feed_stream_start(struct feed *f, int base_ms, int max_ms);
+
+/* The stream's state: FEEDSTREAM_OFF when not started. */
+enum feedstream_state feed_stream_state(struct feed *f);
 
 /* False while the last fetch or act found the hub unreachable
  * (CM_UNAVAILABLE: refused, timed out, 502/503/504); true again as soon

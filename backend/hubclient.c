@@ -35,6 +35,7 @@ struct hubclient {
 	hubclient_tokens_fn on_tokens;
 	void *on_tokens_arg;
 	size_t page_limit;	/* ?limit= to ask; 0 = the hub's default */
+	char *ca;		/* the CA file given, or NULL */
 };
 
 static void
@@ -79,6 +80,7 @@ hubclient_new(const struct hubclient_opts *opts, struct cm_err *err)
 	hc = xcalloc(1, sizeof *hc);
 	hc->http = httpc_new(&ho);
 	hc->base = xstrdup(opts->base_url);
+	hc->ca = opts->ca_file != NULL ? xstrdup(opts->ca_file) : NULL;
 	hc->page_limit = HUBCLIENT_PAGE_LIMIT;
 	n = strlen(hc->base);
 	while (n > 0 && hc->base[n - 1] == '/')
@@ -95,6 +97,7 @@ hubclient_free(struct hubclient *hc)
 	hubclient_replace(&hc->access, NULL);
 	hubclient_replace(&hc->refresh, NULL);
 	free(hc->base);
+	free(hc->ca);
 	free(hc);
 }
 
@@ -737,5 +740,242 @@ hubclient_tour_record(struct hubclient *hc, const char *tour_name,
 		cJSON_AddBoolToObject(body, "completed", completed != 0);
 	st = hubclient_post(hc, "/api/v1/ui/tour/progress", body, out, err);
 	cJSON_Delete(body);
+	return st;
+}
+
+/* ---- applications and deployments ---- */
+
+/* "/api/v1/" + what + "/ID" + suffix, the id escaped. */
+static char *
+hubclient_obj_path(const char *what, const char *id, const char *suffix)
+{
+	char *esc = hubclient_escape(id), *p;
+
+	p = xasprintf("/api/v1/%s/%s%s", what, esc, suffix);
+	free(esc);
+	return p;
+}
+
+enum cm_status
+hubclient_apps(struct hubclient *hc, cJSON **out, struct cm_err *err)
+{
+	return hubclient_list_all(hc, "/api/v1/applications", 0, NULL, out,
+	    NULL, NULL, err);
+}
+
+enum cm_status
+hubclient_app(struct hubclient *hc, const char *id, cJSON **out,
+    struct cm_err *err)
+{
+	char *path = hubclient_obj_path("applications", id, "");
+	enum cm_status st;
+
+	st = hubclient_get(hc, path, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+enum cm_status
+hubclient_app_versions(struct hubclient *hc, const char *id, cJSON **out,
+    struct cm_err *err)
+{
+	char *path = hubclient_obj_path("applications", id, "/versions");
+	enum cm_status st;
+
+	st = hubclient_list_all(hc, path, 0, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+enum cm_status
+hubclient_app_act(struct hubclient *hc, const char *id, const char *verb,
+    const cJSON *body, cJSON **out, struct cm_err *err)
+{
+	char *suffix, *path;
+	enum cm_status st;
+
+	if (id == NULL || id[0] == '\0')
+		return cm_err_set(err, CM_VALIDATION, "id",
+		    "no application id");
+	suffix = xasprintf("/%s", verb);
+	path = hubclient_obj_path("applications", id, suffix);
+	st = hubclient_post(hc, path, body, out, err);
+	free(path);
+	free(suffix);
+	return st;
+}
+
+enum cm_status
+hubclient_deployments(struct hubclient *hc, const char *query, cJSON **out,
+    struct cm_err *err)
+{
+	char *path;
+	enum cm_status st;
+
+	path = query != NULL && query[0] != '\0' ?
+	    xasprintf("/api/v1/deployments?%s", query) :
+	    xstrdup("/api/v1/deployments");
+	st = hubclient_list_all(hc, path, 0, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+enum cm_status
+hubclient_deployment(struct hubclient *hc, const char *id, cJSON **out,
+    struct cm_err *err)
+{
+	char *path = hubclient_obj_path("deployments", id, "");
+	enum cm_status st;
+
+	st = hubclient_get(hc, path, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+enum cm_status
+hubclient_deployment_events(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err)
+{
+	char *path = hubclient_obj_path("deployments", id, "/events");
+	enum cm_status st;
+
+	st = hubclient_list_all(hc, path, 0, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+/* ---- metrics, alert history, silences, notifications (issue 7) ---- */
+
+const char *
+hubclient_ca_file(const struct hubclient *hc)
+{
+	return hc->ca;
+}
+
+/* GET "/api/v1/" + what + "/" + escaped id + suffix. */
+static enum cm_status
+hubclient_get_of(struct hubclient *hc, const char *what, const char *id,
+    const char *suffix, cJSON **out, struct cm_err *err)
+{
+	char *esc, *path;
+	enum cm_status st;
+
+	if (id == NULL || id[0] == '\0')
+		return cm_err_set(err, CM_VALIDATION, "id", "no %s id", what);
+	esc = hubclient_escape(id);
+	path = xasprintf("/api/v1/%s/%s%s", what, esc, suffix);
+	st = hubclient_get(hc, path, NULL, out, NULL, NULL, err);
+	free(path);
+	free(esc);
+	return st;
+}
+
+enum cm_status
+hubclient_cluster_metrics(struct hubclient *hc, const char *id, cJSON **out,
+    struct cm_err *err)
+{
+	return hubclient_get_of(hc, "clusters", id, "/metrics", out, err);
+}
+
+/* GET base + "?" + query (query may be NULL or ""). */
+static enum cm_status
+hubclient_get_query(struct hubclient *hc, const char *base,
+    const char *query, cJSON **out, struct cm_err *err)
+{
+	char *path;
+	enum cm_status st;
+
+	path = query != NULL && query[0] != '\0' ?
+	    xasprintf("%s?%s", base, query) : xstrdup(base);
+	st = hubclient_get(hc, path, NULL, out, NULL, NULL, err);
+	free(path);
+	return st;
+}
+
+enum cm_status
+hubclient_metrics(struct hubclient *hc, const char *query, cJSON **out,
+    struct cm_err *err)
+{
+	return hubclient_get_query(hc, "/api/v1/metrics", query, out, err);
+}
+
+enum cm_status
+hubclient_observability(struct hubclient *hc, const char *query,
+    cJSON **out, struct cm_err *err)
+{
+	return hubclient_get_query(hc, "/api/v1/observability/dashboard",
+	    query, out, err);
+}
+
+enum cm_status
+hubclient_metrics_push(struct hubclient *hc, const cJSON *body, cJSON **out,
+    struct cm_err *err)
+{
+	return hubclient_post(hc, "/api/v1/metrics", body, out, err);
+}
+
+enum cm_status
+hubclient_alert_history(struct hubclient *hc, const char *id, cJSON **out,
+    struct cm_err *err)
+{
+	return hubclient_get_of(hc, "alerts", id, "/history", out, err);
+}
+
+enum cm_status
+hubclient_silences(struct hubclient *hc, cJSON **out, struct cm_err *err)
+{
+	return hubclient_list_all(hc, "/api/v1/silences", 0, NULL, out, NULL,
+	    NULL, err);
+}
+
+enum cm_status
+hubclient_silence_create(struct hubclient *hc, const cJSON *body,
+    cJSON **out, struct cm_err *err)
+{
+	return hubclient_post(hc, "/api/v1/silences", body, out, err);
+}
+
+enum cm_status
+hubclient_silence_delete(struct hubclient *hc, const char *id,
+    struct cm_err *err)
+{
+	char *esc, *path;
+	enum cm_status st;
+
+	if (id == NULL || id[0] == '\0')
+		return cm_err_set(err, CM_VALIDATION, "id", "no silence id");
+	esc = hubclient_escape(id);
+	path = xasprintf("/api/v1/silences/%s", esc);
+	st = hubclient_call_auth(hc, "DELETE", path, NULL, NULL, NULL, NULL,
+	    NULL, err);
+	free(path);
+	free(esc);
+	return st;
+}
+
+enum cm_status
+hubclient_notifications(struct hubclient *hc, bool unread_only, cJSON **out,
+    struct cm_err *err)
+{
+	return hubclient_get(hc, unread_only ?
+	    "/api/v1/notifications?unread=true" : "/api/v1/notifications",
+	    NULL, out, NULL, NULL, err);
+}
+
+enum cm_status
+hubclient_notification_ack(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err)
+{
+	char *esc, *path;
+	enum cm_status st;
+
+	if (id == NULL || id[0] == '\0')
+		return cm_err_set(err, CM_VALIDATION, "id",
+		    "no notification id");
+	esc = hubclient_escape(id);
+	path = xasprintf("/api/v1/notifications/ack/%s", esc);
+	st = hubclient_post(hc, path, NULL, out, err);
+	free(path);
+	free(esc);
 	return st;
 }

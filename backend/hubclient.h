@@ -184,6 +184,84 @@ enum cm_status hubclient_tour_record(struct hubclient *hc,
     const char *tour_name, int step_completed, int completed, cJSON **out,
     struct cm_err *err);
 
+/* Every application of the tenant (list_all): {"items":[app]}. */
+enum cm_status hubclient_apps(struct hubclient *hc, cJSON **out,
+    struct cm_err *err);
+
+/* GET /applications/ID: the app with its versions and deployments. */
+enum cm_status hubclient_app(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err);
+
+/* The versions of application ID, newest first (list_all). */
+enum cm_status hubclient_app_versions(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err);
+
+/*
+ * POST /applications/ID/VERB (deploy, upgrade, rollback, preview) with
+ * body (may be NULL); *out: the hub's answer ({"deployment_id",...} or
+ * the preview).  Not retried.
+ */
+enum cm_status hubclient_app_act(struct hubclient *hc, const char *id,
+    const char *verb, const cJSON *body, cJSON **out, struct cm_err *err);
+
+/*
+ * Deployments of applications, newest first (list_all); query (may be
+ * NULL) is added as is ("app_id=...&status=...", already escaped).
+ */
+enum cm_status hubclient_deployments(struct hubclient *hc, const char *query,
+    cJSON **out, struct cm_err *err);
+
+/* GET /deployments/ID: the deployment with its steps. */
+enum cm_status hubclient_deployment(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err);
+
+/* The events of deployment ID, oldest first, every page (list_all). */
+enum cm_status hubclient_deployment_events(struct hubclient *hc,
+    const char *id, cJSON **out, struct cm_err *err);
+
+/* The CA file the client was made with, or NULL; borrowed. */
+const char *hubclient_ca_file(const struct hubclient *hc);
+
+/* GET /clusters/ID/metrics: the cluster's latest values. */
+enum cm_status hubclient_cluster_metrics(struct hubclient *hc,
+    const char *id, cJSON **out, struct cm_err *err);
+
+/* GET /metrics?QUERY (query already escaped, "name=cpu_percent&..."). */
+enum cm_status hubclient_metrics(struct hubclient *hc, const char *query,
+    cJSON **out, struct cm_err *err);
+
+/* GET /observability/dashboard?QUERY ("name=fleet&range=1h"). */
+enum cm_status hubclient_observability(struct hubclient *hc,
+    const char *query, cJSON **out, struct cm_err *err);
+
+/* POST /metrics {"points":[...]}; *out: {"accepted":N}.  Not retried. */
+enum cm_status hubclient_metrics_push(struct hubclient *hc,
+    const cJSON *body, cJSON **out, struct cm_err *err);
+
+/* GET /alerts/ID/history: {"items":[{"event","by","at","note"}]}. */
+enum cm_status hubclient_alert_history(struct hubclient *hc, const char *id,
+    cJSON **out, struct cm_err *err);
+
+/* Every silence of the tenant (list_all). */
+enum cm_status hubclient_silences(struct hubclient *hc, cJSON **out,
+    struct cm_err *err);
+
+/* POST /silences with body (see the API); *out: the silence. */
+enum cm_status hubclient_silence_create(struct hubclient *hc,
+    const cJSON *body, cJSON **out, struct cm_err *err);
+
+/* DELETE /silences/ID: the silence ends now. */
+enum cm_status hubclient_silence_delete(struct hubclient *hc,
+    const char *id, struct cm_err *err);
+
+/* GET /notifications (?unread=true): {"items":[...],"unread":N}. */
+enum cm_status hubclient_notifications(struct hubclient *hc,
+    bool unread_only, cJSON **out, struct cm_err *err);
+
+/* POST /notifications/ack/ID; *out: the hub's answer (may be NULL). */
+enum cm_status hubclient_notification_ack(struct hubclient *hc,
+    const char *id, cJSON **out, struct cm_err *err);
+
 /*
  * Map an HTTP error answer (status >= 400, body may be NULL) to err:
  * status from the code, message and field from the hub's error body, or

@@ -1,6 +1,7 @@
 /*
  * hubsource.c - the hub driver of source.h: source kinds to API paths,
- * lists read whole, ETag revalidation, alert actions.  See hubsource.h.
+ * lists read whole, ETag revalidation, alert and application actions.
+ * See hubsource.h.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/metricscope.h"
 #include "backend/timeutil.h"
 #include "backend/xalloc.h"
 
@@ -37,6 +39,11 @@ hubsource_is_list(enum source_kind kind)
 	case SOURCE_ALERTS:
 	case SOURCE_AUDIT:
 	case SOURCE_USERS:
+	case SOURCE_APPS:
+	case SOURCE_APP_VERSIONS:
+	case SOURCE_ROLLOUTS:
+	case SOURCE_ROLLOUT_EVENTS:
+	case SOURCE_SILENCES:
 		return true;
 	default:
 		return false;
@@ -84,7 +91,14 @@ hubsource_fetch(struct source *src, enum source_kind kind, const char *scope,
 		    "available through a hub", (unsigned)kind <
 		    SOURCE_KIND_COUNT ? source_kind_name(kind) : "unknown kind");
 	fmt = kind_paths[kind];
-	if (strstr(fmt, "%s") != NULL) {
+	if (kind == SOURCE_METRICS) {
+		/* The scope is the query (metricscope.h). */
+		if (!metricscope_path(scope, path, sizeof path))
+			return cm_err_set(err, CM_VALIDATION, "scope",
+			    "not a metrics query: %s", scope);
+	} else if (kind == SOURCE_FLEET) {
+		snprintf(path, sizeof path, "%s?name=fleet&range=1h", fmt);
+	} else if (strstr(fmt, "%s") != NULL) {
 		if (!hubsource_scope_ok(scope))
 			return cm_err_set(err, CM_VALIDATION, "scope",
 			    "%s needs an object id", source_kind_name(kind));
@@ -107,6 +121,39 @@ hubsource_fetch(struct source *src, enum source_kind kind, const char *scope,
 	return CM_OK;
 }
 
+/*
+ * Silence one alert: POST /silences {"alert_id", "comment", and
+ * "until_resolved": true or "duration_s": N}.
+ */
+static enum cm_status
+hubsource_silence(struct hubsource *hs, const char *alert_id,
+    const cJSON *args, cJSON **out, struct cm_err *err)
+{
+	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(args,
+	    "duration_s");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(args, "comment");
+	bool until = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args,
+	    "until_resolved"));
+	cJSON *body;
+	enum cm_status st;
+
+	if (!until && (!cJSON_IsNumber(dur) || dur->valuedouble < 60))
+		return cm_err_set(err, CM_VALIDATION, "duration_s",
+		    "a silence lasts at least a minute, or until resolved");
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "alert_id", alert_id);
+	if (cJSON_IsString(c) && c->valuestring[0] != '\0')
+		cJSON_AddStringToObject(body, "comment", c->valuestring);
+	if (until)
+		cJSON_AddBoolToObject(body, "until_resolved", true);
+	else
+		cJSON_AddNumberToObject(body, "duration_s",
+		    (double)(int64_t)dur->valuedouble);
+	st = hubclient_silence_create(hs->hc, body, out, err);
+	cJSON_Delete(body);
+	return st;
+}
+
 static enum cm_status
 hubsource_act(struct source *src, enum source_action action,
     const char *target, const cJSON *args, cJSON **out, struct cm_err *err)
@@ -125,6 +172,24 @@ hubsource_act(struct source *src, enum source_action action,
 	case SOURCE_ACT_ALERT_RESOLVE:
 		return hubclient_alert_resolve(hs->hc, target, comment, out,
 		    err);
+	case SOURCE_ACT_APP_DEPLOY:
+		return hubclient_app_act(hs->hc, target, "deploy", args, out,
+		    err);
+	case SOURCE_ACT_APP_UPGRADE:
+		return hubclient_app_act(hs->hc, target, "upgrade", args, out,
+		    err);
+	case SOURCE_ACT_APP_ROLLBACK:
+		return hubclient_app_act(hs->hc, target, "rollback", args,
+		    out, err);
+	case SOURCE_ACT_APP_PREVIEW:
+		return hubclient_app_act(hs->hc, target, "preview", args, out,
+		    err);
+	case SOURCE_ACT_ALERT_SILENCE:
+		return hubsource_silence(hs, target, args, out, err);
+	case SOURCE_ACT_SILENCE_DELETE:
+		return hubclient_silence_delete(hs->hc, target, err);
+	case SOURCE_ACT_NOTIFICATION_ACK:
+		return hubclient_notification_ack(hs->hc, target, out, err);
 	default:
 		return cm_err_set(err, CM_BAD_REQUEST, NULL,
 		    "action not supported by the hub source");
@@ -143,12 +208,30 @@ hubsource_free(struct source *src)
 	free(hs);
 }
 
+/* The hub's event stream, opened with the session's access token. */
+static enum cm_status
+hubsource_stream(struct source *src, struct source_stream *out,
+    struct cm_err *err)
+{
+	struct hubsource *hs = src->priv;
+	const char *tok = hubclient_access_token(hs->hc);
+	const char *ca = hubclient_ca_file(hs->hc);
+
+	snprintf(out->url, sizeof out->url, "%s/api/v1/events/stream",
+	    hubclient_base_url(hs->hc));
+	snprintf(out->token, sizeof out->token, "%s", tok != NULL ? tok : "");
+	snprintf(out->ca_file, sizeof out->ca_file, "%s", ca != NULL ? ca :
+	    "");
+	return CM_OK;
+}
+
 static const struct source_ops hubsource_ops = {
 	.name = "hub",
 	.supports = hubsource_supports,
 	.fetch = hubsource_fetch,
 	.act = hubsource_act,
 	.free = hubsource_free,
+	.stream = hubsource_stream,
 };
 
 struct source *

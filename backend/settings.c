@@ -50,6 +50,7 @@ settings_init(struct settings *s)
 	s->refresh_ms = SETTINGS_REFRESH_DEFAULT_MS;
 	s->theme = xstrdup("default");
 	s->keymap = xstrdup("default");
+	s->tour_offer = true;
 }
 
 void
@@ -349,6 +350,11 @@ settings_apply(struct settings *s, const char *file, const struct ynode *root,
 				return ydoc_error(err, file, n,
 				    "read-only must be true or false");
 			s->read_only = b;
+		} else if (strcmp(n->key, "tour-offer") == 0) {
+			if (!ydoc_bool(n, &b))
+				return ydoc_error(err, file, n,
+				    "tour-offer must be true or false");
+			s->tour_offer = b;
 		} else if (strcmp(n->key, "contexts") == 0) {
 			if (n->type == YNODE_SCALAR && n->value[0] == '\0')
 				continue;	/* "contexts:" with nothing */
@@ -362,7 +368,7 @@ settings_apply(struct settings *s, const char *file, const struct ynode *root,
 		} else {
 			return ydoc_error(err, file, n, "unknown key \"%.64s\" "
 			    "(known: current-context, refresh, theme, keymap, "
-			    "read-only, contexts)", n->key);
+			    "read-only, tour-offer, contexts)", n->key);
 		}
 	}
 	if (cur != NULL) {
@@ -550,6 +556,9 @@ settings_save(const struct settings *s, const char *path, struct cm_err *err)
 	settings_emit_kv(fp, "", "theme", s->theme);
 	settings_emit_kv(fp, "", "keymap", s->keymap);
 	fprintf(fp, "read-only: %s\n", s->read_only ? "true" : "false");
+	/* Only when turned off: the default is to offer. */
+	if (!s->tour_offer)
+		fprintf(fp, "tour-offer: false\n");
 	if (s->ncontexts == 0)
 		fprintf(fp, "contexts: {}\n");
 	else

@@ -7,6 +7,7 @@
  *     theme: default
  *     keymap: default
  *     read-only: false
+ *     tour-offer: true         # offer the "getting around" tour once
  *     contexts:
  *       demo: { hub: http://127.0.0.1:8080, user: admin@demo.test,
  *               ca-file: /path/ca.pem }
@@ -58,6 +59,7 @@ struct settings {
 	char *theme;		/* "default" */
 	char *keymap;		/* "default" */
 	bool read_only;
+	bool tour_offer;	/* offer a first tour (default true) */
 	struct settings_context *contexts;
 	size_t ncontexts;
 };

@@ -43,7 +43,22 @@
 	_(STATEFULSETS,    "statefulsets",    NULL) \
 	_(EVENTS,          "events",          NULL) \
 	_(OBJECT,          "object",          NULL) \
-	_(LOGS,            "logs",            NULL)
+	_(LOGS,            "logs",            NULL) \
+	_(APPS,            "apps",            "/api/v1/applications") \
+	_(APP,             "app",             "/api/v1/applications/%s") \
+	_(APP_VERSIONS,    "app-versions",    "/api/v1/applications/%s/versions") \
+	_(ROLLOUTS,        "rollouts",        "/api/v1/deployments") \
+	_(ROLLOUT,         "rollout",         "/api/v1/deployments/%s") \
+	_(ROLLOUT_EVENTS,  "rollout-events",  "/api/v1/deployments/%s/events") \
+	_(CLUSTER_METRICS, "cluster-metrics", "/api/v1/clusters/%s/metrics") \
+	_(METRICS,         "metrics",         "/api/v1/metrics") \
+	_(FLEET,           "fleet",           "/api/v1/observability/dashboard") \
+	_(ALERT_HISTORY,   "alert-history",   "/api/v1/alerts/%s/history") \
+	_(SILENCES,        "silences",        "/api/v1/silences") \
+	_(NOTIFICATIONS,   "notifications",   "/api/v1/notifications")
+
+/* Longest scope, with its NUL: a metrics query is name, range and id. */
+#define SOURCE_SCOPE_MAX 128
 
 enum source_kind {
 #define SOURCE_KIND_ENUM(id, name, path) SOURCE_##id,
@@ -58,7 +73,8 @@ const char *source_kind_name(enum source_kind kind);
 /* An immutable snapshot.  Never modify data; take a ref to keep it. */
 struct snapshot {
 	enum source_kind kind;
-	char scope[64];		/* "" or the object id the kind needs */
+	char scope[SOURCE_SCOPE_MAX];	/* "" or the object id (or query,
+					 * see metricscope.h) of the kind */
 	cJSON *data;		/* owned; API shape */
 	char etag[128];		/* "" when the source gave none */
 	int64_t fetched_ms;	/* wall clock when the data was fetched */
@@ -83,19 +99,39 @@ struct source;
  * Actions a source may perform on behalf of a view.  The kube.* actions
  * take a full object reference "CTXID/RESOURCE/NAMESPACE/NAME" as target
  * (backend/kubescope.h); kube.scale takes {"replicas": N} as args.
+ * The app.* actions take an application id as target and the request
+ * body of POST /applications/ID/deploy|upgrade|rollback|preview as args;
+ * their result is the hub's answer ({"deployment_id",...}; the preview).
+ * alert.silence takes an alert id and {"duration_s": N} or
+ * {"until_resolved": true}, with an optional "comment"; silence.delete a
+ * silence id; notification.ack a notification id.
  */
 #define SOURCE_ACTION_INFO(_) \
 	_(ALERT_ACK,     "alert.ack") \
 	_(ALERT_RESOLVE, "alert.resolve") \
 	_(KUBE_DELETE,   "kube.delete") \
 	_(KUBE_SCALE,    "kube.scale") \
-	_(KUBE_RESTART,  "kube.restart")
+	_(KUBE_RESTART,  "kube.restart") \
+	_(APP_DEPLOY,    "app.deploy") \
+	_(APP_UPGRADE,   "app.upgrade") \
+	_(APP_ROLLBACK,  "app.rollback") \
+	_(APP_PREVIEW,   "app.preview") \
+	_(ALERT_SILENCE, "alert.silence") \
+	_(SILENCE_DELETE, "silence.delete") \
+	_(NOTIFICATION_ACK, "notification.ack")
 
 enum source_action {
 #define SOURCE_ACTION_ENUM(id, name) SOURCE_ACT_##id,
 	SOURCE_ACTION_INFO(SOURCE_ACTION_ENUM)
 #undef SOURCE_ACTION_ENUM
 	SOURCE_ACT_COUNT
+};
+
+/* How to open a source's event stream (feed.h keeps it live). */
+struct source_stream {
+	char url[1024];		/* absolute http(s) URL */
+	char token[4096];	/* bearer token, "" for none */
+	char ca_file[1024];	/* PEM bundle, "" = the system's */
 };
 
 struct source_ops {
@@ -116,6 +152,14 @@ struct source_ops {
 	    struct cm_err *err);
 	/* Free the driver. */
 	void (*free)(struct source *src);
+	/*
+	 * Where the driver's event stream (text/event-stream) is and how to
+	 * open it, into out; CM_NOT_FOUND when it has none.  NULL: no
+	 * stream.  Called on the feed's network thread (the credentials
+	 * may change with every call the source makes).
+	 */
+	enum cm_status (*stream)(struct source *src,
+	    struct source_stream *out, struct cm_err *err);
 };
 
 struct source {

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "backend/settings.h"
+#include "backend/timeutil.h"
 #include "backend/xalloc.h"
 
 #define STATE_TOKEN_FILE_MAX (64 * 1024)
@@ -43,7 +44,15 @@ static const char state_schema[] =
     " fetched_ms INTEGER NOT NULL,"
     " data TEXT NOT NULL,"
     " PRIMARY KEY (context, kind, scope));"
-    "PRAGMA user_version = 1;";
+    /* Guided-tour progress of direct mode (the hub keeps it otherwise). */
+    "CREATE TABLE IF NOT EXISTS tour_progress ("
+    " context TEXT NOT NULL,"
+    " tour TEXT NOT NULL,"
+    " step_completed INTEGER NOT NULL,"
+    " completed_ms INTEGER,"
+    " updated_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (context, tour));"
+    "PRAGMA user_version = 2;";
 
 enum cm_status
 state_make_dir(const char *dir, struct cm_err *err)
@@ -610,5 +619,107 @@ state_history_add(struct state *st, const char *line, struct cm_err *err)
 	free(path);
 	free(text);
 	state_history_free(lines);
+	return rc;
+}
+
+enum cm_status
+state_tour_list(struct state *st, const char *context, cJSON **out,
+    struct cm_err *err)
+{
+	static const char sql[] = "SELECT tour, step_completed, completed_ms, "
+	    "updated_ms FROM tour_progress WHERE context = ?1 ORDER BY tour";
+	char when[TIME_RFC3339_LEN];
+	sqlite3_stmt *stmt = NULL;
+	cJSON *items, *it;
+	enum cm_status rc = CM_OK;
+	int step;
+
+	*out = cJSON_CreateObject();
+	items = cJSON_AddArrayToObject(*out, "items");
+	pthread_mutex_lock(&st->mu);
+	if (st->db == NULL) {
+		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no state database");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		rc = state_db_err(st, err);
+		goto out;
+	}
+	sqlite3_bind_text(stmt, 1, context != NULL ? context : "", -1,
+	    SQLITE_STATIC);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "tour_name",
+		    (const char *)sqlite3_column_text(stmt, 0));
+		cJSON_AddNumberToObject(it, "step_completed",
+		    (double)sqlite3_column_int64(stmt, 1));
+		cJSON_AddBoolToObject(it, "completed",
+		    sqlite3_column_type(stmt, 2) != SQLITE_NULL);
+		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL) {
+			time_format_rfc3339(sqlite3_column_int64(stmt, 2),
+			    when);
+			cJSON_AddStringToObject(it, "completed_at", when);
+		} else {
+			cJSON_AddNullToObject(it, "completed_at");
+		}
+		time_format_rfc3339(sqlite3_column_int64(stmt, 3), when);
+		cJSON_AddStringToObject(it, "updated_at", when);
+		cJSON_AddItemToArray(items, it);
+	}
+	if (step != SQLITE_DONE)
+		rc = state_db_err(st, err);
+out:
+	sqlite3_finalize(stmt);
+	pthread_mutex_unlock(&st->mu);
+	if (rc != CM_OK) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+enum cm_status
+state_tour_record(struct state *st, const char *context, const char *tour,
+    int step_completed, int completed, int64_t now_ms, struct cm_err *err)
+{
+	/* ?4: 1 completed now (an earlier time stays), 0 not, NULL as is:
+	 * the hub's rule (hub/tours). */
+	static const char sql[] = "INSERT INTO tour_progress (context, tour, "
+	    "step_completed, completed_ms, updated_ms) VALUES (?1, ?2, ?3, "
+	    "CASE WHEN ?4 = 1 THEN ?5 ELSE NULL END, ?5) "
+	    "ON CONFLICT (context, tour) DO UPDATE SET "
+	    "step_completed = excluded.step_completed, "
+	    "completed_ms = CASE WHEN ?4 IS NULL THEN completed_ms "
+	    "WHEN ?4 = 1 THEN COALESCE(completed_ms, ?5) ELSE NULL END, "
+	    "updated_ms = excluded.updated_ms";
+	sqlite3_stmt *stmt = NULL;
+	enum cm_status rc = CM_OK;
+
+	if (tour == NULL || tour[0] == '\0' || step_completed < 0)
+		return cm_err_set(err, CM_VALIDATION, "tour_name",
+		    "no tour or a negative step");
+	pthread_mutex_lock(&st->mu);
+	if (st->db == NULL) {
+		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no state database");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		rc = state_db_err(st, err);
+		goto out;
+	}
+	sqlite3_bind_text(stmt, 1, context != NULL ? context : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, tour, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, step_completed);
+	if (completed >= 0)
+		sqlite3_bind_int(stmt, 4, completed != 0);
+	else
+		sqlite3_bind_null(stmt, 4);
+	sqlite3_bind_int64(stmt, 5, now_ms);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = state_db_err(st, err);
+out:
+	sqlite3_finalize(stmt);
+	pthread_mutex_unlock(&st->mu);
 	return rc;
 }

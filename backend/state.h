@@ -9,6 +9,9 @@
  *       history                 command prompt history, one per line,
  *                               the last STATE_HISTORY_MAX kept
  *
+ * cache.db also keeps the guided-tour progress of direct mode
+ * (state_tour_*), per context: there is no hub to keep it.
+ *
  * Files are written atomically (a temp file in the same directory, fsync,
  * rename), so a crash leaves the old or the new file, never half of one.
  * The cache lets the console show data at once on start, marked
@@ -25,6 +28,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
 
 #include "backend/source.h"
 #include "backend/status.h"
@@ -121,6 +127,24 @@ void state_history_free(char **lines);
  * STATE_HISTORY_MAX entries.
  */
 enum cm_status state_history_add(struct state *st, const char *line,
+    struct cm_err *err);
+
+/*
+ * The tour progress of context in the hub's shape, {"items":
+ * [{"tour_name","step_completed","completed","completed_at",
+ * "updated_at"}]}, into *out (caller frees).  CM_NOT_FOUND (and *out
+ * NULL) when the database could not be opened.
+ */
+enum cm_status state_tour_list(struct state *st, const char *context,
+    cJSON **out, struct cm_err *err);
+
+/*
+ * Record the progress of context in tour: step_completed steps done;
+ * completed 1 sets the completion time (an earlier one stays), 0 clears
+ * it, -1 leaves it as it is.  now_ms is the wall clock.
+ */
+enum cm_status state_tour_record(struct state *st, const char *context,
+    const char *tour, int step_completed, int completed, int64_t now_ms,
     struct cm_err *err);
 
 #endif

@@ -178,33 +178,55 @@ dialog_lines(const struct dialog *d, int width)
 	return n;
 }
 
+/* The box on a rows x cols window and the message lines it shows;
+ * false when the window is too small for it. */
+static bool
+dialog_box(const struct dialog *d, int rows, int cols, int *by, int *bx,
+    int *bh, int *bw, int *nl)
+{
+	int ew;
+
+	*bw = cols - 2 < DIALOG_WIDTH_MAX ? cols - 2 : DIALOG_WIDTH_MAX;
+	if (d->expect != NULL) {
+		ew = chrome_text_width(d->expect) + 24;
+		if (ew > *bw)
+			*bw = ew < cols - 2 ? ew : cols - 2;
+	}
+	if (*bw < 12 || rows < 5)
+		return false;
+	*nl = dialog_lines(d, *bw - 4);
+	*bh = *nl + (d->expect != NULL ? 8 : 5);
+	if (*bh > rows) {
+		*nl -= *bh - rows;
+		*bh = rows;
+		if (*nl < 0)
+			return false;
+	}
+	*by = (rows - *bh) / 2;
+	*bx = (cols - *bw) / 2;
+	return true;
+}
+
+bool
+dialog_rect(const struct dialog *d, int rows, int cols, int *y, int *x,
+    int *h, int *w)
+{
+	int nl;
+
+	return dialog_box(d, rows, cols, y, x, h, w, &nl);
+}
+
 void
 dialog_draw(const struct dialog *d, WINDOW *win)
 {
 	char line[PROMPT_TEXT_MAX + 64];
 	size_t len = strlen(d->message), off = 0, next, n;
-	int rows, cols, bw, bh, by, bx, inner, nl, y, i, ew;
+	int rows, cols, bw, bh, by, bx, inner, nl, y, i;
 
 	getmaxyx(win, rows, cols);
-	bw = cols - 2 < DIALOG_WIDTH_MAX ? cols - 2 : DIALOG_WIDTH_MAX;
-	if (d->expect != NULL) {
-		ew = chrome_text_width(d->expect) + 24;
-		if (ew > bw)
-			bw = ew < cols - 2 ? ew : cols - 2;
-	}
-	if (bw < 12 || rows < 5)
+	if (!dialog_box(d, rows, cols, &by, &bx, &bh, &bw, &nl))
 		return;
 	inner = bw - 4;
-	nl = dialog_lines(d, inner);
-	bh = nl + (d->expect != NULL ? 8 : 5);
-	if (bh > rows) {
-		nl -= bh - rows;
-		bh = rows;
-		if (nl < 0)
-			return;
-	}
-	by = (rows - bh) / 2;
-	bx = (cols - bw) / 2;
 	chrome_box(win, by, bx, bh, bw, d->title, THEME_DIALOG);
 	y = by + 2;
 	for (i = 0; i < nl && off < len; i++) {

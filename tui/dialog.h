@@ -50,6 +50,13 @@ bool dialog_yes_focused(const struct dialog *d);
 const char *dialog_input(const struct dialog *d);
 
 /*
+ * Where dialog_draw() puts the box on a rows x cols window: *y, *x,
+ * *h, *w; false when the window is too small for it (nothing drawn).
+ */
+bool dialog_rect(const struct dialog *d, int rows, int cols, int *y, int *x,
+    int *h, int *w);
+
+/*
  * Draw the box centred in win (nothing when win is too small for it).
  * In name mode the window's cursor is left on the input.  Never
  * refreshes.

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend/xalloc.h"
 #include "tui/chrome.h"
@@ -62,6 +63,8 @@ struct table {
 	int *lay_w;
 	size_t lay_n;
 	bool lay_clipped;		/* columns cut at the right */
+	int at_y, at_x, at_h, at_w;	/* screen cells of the last draw */
+	bool drawn;
 
 	int sort_col;
 	bool desc;
@@ -1063,6 +1066,10 @@ table_draw(struct table *t, WINDOW *win, int64_t now_ms)
 	getmaxyx(win, h, w);
 	if (h <= 0 || w <= 0)
 		return;
+	getbegyx(win, t->at_y, t->at_x);
+	t->at_h = h;
+	t->at_w = w;
+	t->drawn = true;
 	t->page = table_page_rows(t, h);
 	table_scroll_fix(t);
 	table_layout(t, w);
@@ -1082,4 +1089,45 @@ table_draw(struct table *t, WINDOW *win, int64_t now_ms)
 	if (t->nview == 0 && t->empty != NULL && t->page > 0)
 		chrome_put(win, y0, 0, w, t->empty, (size_t)-1, THEME_ROW_DIM,
 		    CHROME_CENTER);
+}
+
+bool
+table_locate(const struct table *t, enum table_part part, const char *title,
+    int *y, int *x, int *h, int *w)
+{
+	size_t i;
+	int cx = TABLE_GUTTER;
+
+	if (!t->drawn)
+		return false;
+	*y = t->at_y;
+	*x = t->at_x;
+	*h = t->at_h;
+	*w = t->at_w;
+	switch (part) {
+	case TABLE_PART_ALL:
+		return true;
+	case TABLE_PART_HEADER:
+		*h = 1;
+		return t->header;
+	case TABLE_PART_SELECTED:
+		if (t->nview == 0 || t->sel < t->top ||
+		    t->sel >= t->top + (size_t)t->page)
+			return false;
+		*y += (t->header ? 1 : 0) + (int)(t->sel - t->top);
+		*h = 1;
+		return true;
+	case TABLE_PART_COLUMN:
+		for (i = 0; i < t->lay_n; i++) {
+			if (title != NULL && strcasecmp(
+			    t->cols[t->lay_col[i]].title, title) == 0) {
+				*x += cx;
+				*w = t->lay_w[i];
+				return *w > 0;
+			}
+			cx += t->lay_w[i] + 1;
+		}
+		return false;
+	}
+	return false;
 }

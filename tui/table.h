@@ -260,4 +260,21 @@ void table_draw(struct table *t, WINDOW *win, int64_t now_ms);
 /* Rows of data that fit in a window of height h (h minus the header). */
 int table_page_rows(const struct table *t, int h);
 
+/* Parts of a drawn table a caller can point at (guided tours). */
+enum table_part {
+	TABLE_PART_ALL,		/* the whole window it was drawn in */
+	TABLE_PART_HEADER,	/* the header line */
+	TABLE_PART_SELECTED,	/* the selected row */
+	TABLE_PART_COLUMN	/* the column titled title, header included */
+};
+
+/*
+ * Where part was in the last table_draw(), in screen cells (the
+ * window's absolute position); title names the column for
+ * TABLE_PART_COLUMN (case-insensitive).  False when the table was never
+ * drawn or the part is not shown (no selection, a hidden column).
+ */
+bool table_locate(const struct table *t, enum table_part part,
+    const char *title, int *y, int *x, int *h, int *w);
+
 #endif

@@ -61,7 +61,17 @@
 	_(DELETE,        "delete",        "Resource",   "Delete the selected object (type its name)", ACTION_F_MUTATES) \
 	_(JUMP_CLUSTER,  "jump-cluster",  "Alerts",     "Go to the alert's cluster", ACTION_F_NONE) \
 	_(ALERT_ACK,     "alert-ack",     "Alerts",     "Acknowledge the selected alert", ACTION_F_MUTATES) \
-	_(ALERT_RESOLVE, "alert-resolve", "Alerts",     "Resolve the selected alert", ACTION_F_MUTATES)
+	_(ALERT_RESOLVE, "alert-resolve", "Alerts",     "Resolve the selected alert", ACTION_F_MUTATES) \
+	_(APP_DEPLOY,    "app-deploy",    "Deployments", "Deploy the selected application (the wizard)", ACTION_F_MUTATES) \
+	_(APP_UPGRADE,   "app-upgrade",   "Deployments", "Upgrade the selected deployment (the wizard)", ACTION_F_MUTATES) \
+	_(APP_ROLLBACK,  "app-rollback",  "Deployments", "Roll the selected deployment back (asks first)", ACTION_F_MUTATES) \
+	_(TOGGLE_SELECT, "toggle-select", "Deployments", "Select or unselect the row (several clusters)", ACTION_F_NONE) \
+	_(ALERT_SILENCE, "alert-silence", "Alerts",     "Silence the selected alert (or end its silence)", ACTION_F_MUTATES) \
+	_(NOTIFICATION_ACK, "notification-ack", "Alerts", "Mark the selected notification read", ACTION_F_NONE) \
+	_(RANGE_NEXT,    "range-next",    "Metrics",    "Longer chart range (1h, 6h, 24h, 7d)", ACTION_F_NONE) \
+	_(RANGE_PREV,    "range-prev",    "Metrics",    "Shorter chart range", ACTION_F_NONE) \
+	_(METRIC_NEXT,   "metric-next",   "Metrics",    "Chart the next metric", ACTION_F_NONE) \
+	_(METRIC_PREV,   "metric-prev",   "Metrics",    "Chart the previous metric", ACTION_F_NONE)
 
 enum action {
 	ACTION_NONE = -1,	/* no action; ends a hints list */

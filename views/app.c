@@ -41,6 +41,8 @@
 #include "tui/table.h"
 #include "tui/theme.h"
 #include "views/listview.h"
+#include "views/livebar.h"
+#include "views/tourrun.h"
 #include "views/views.h"
 
 #define APP_STACK_MAX 16
@@ -87,6 +89,9 @@ struct app {
 	bool help_open;
 
 	struct toast *toast;
+	struct tourrun *tour;		/* guided tours (tourrun.h) */
+	struct anchor at_ctx, at_health, at_alerts, at_crumbs;
+	int status_y;			/* row of the hints and the prompt */
 	bool dirty;
 	bool login_shown;
 	int64_t fake_now;
@@ -228,6 +233,87 @@ static struct view *
 app_top(struct app *app)
 {
 	return app->depth > 0 ? &app->stack[app->depth - 1] : NULL;
+}
+
+struct view *
+app_top_view(struct app *app)
+{
+	return app_top(app);
+}
+
+struct tourrun *
+app_tourrun(struct app *app)
+{
+	return app->tour;
+}
+
+struct hubclient *
+app_hubclient(struct app *app)
+{
+	return app->kube ? NULL : app->hc;
+}
+
+struct state *
+app_state(struct app *app)
+{
+	return app->state;
+}
+
+bool
+app_anchor(struct app *app, const char *name, struct anchor *out)
+{
+	static const struct {
+		const char *name;
+		enum table_part part;
+	} parts[] = {
+		{ "table", TABLE_PART_ALL },
+		{ "table.header", TABLE_PART_HEADER },
+		{ "table.selected", TABLE_PART_SELECTED },
+	};
+	struct view *v = app_top(app);
+	const struct anchor *a = NULL;
+	struct table *t;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (strcmp(name, "header") == 0) {
+		out->h = 1;
+		out->w = screen_cols();
+		return true;
+	}
+	if (strcmp(name, "hints") == 0 || strcmp(name, "prompt") == 0) {
+		out->y = app->status_y;
+		out->h = 1;
+		out->w = screen_cols();
+		return true;
+	}
+	if (strcmp(name, "dialog") == 0)
+		return app->dialog != NULL && dialog_rect(app->dialog,
+		    screen_rows(), screen_cols(), &out->y, &out->x, &out->h,
+		    &out->w);
+	if (strcmp(name, "header.context") == 0)
+		a = &app->at_ctx;
+	else if (strcmp(name, "header.health") == 0)
+		a = &app->at_health;
+	else if (strcmp(name, "header.alerts") == 0)
+		a = &app->at_alerts;
+	else if (strcmp(name, "crumbs") == 0)
+		a = &app->at_crumbs;
+	if (a != NULL) {
+		*out = *a;
+		return a->w > 0;
+	}
+	t = v != NULL && v->ops->table != NULL ? v->ops->table(v) : NULL;
+	for (i = 0; t != NULL && i < sizeof parts / sizeof parts[0]; i++)
+		if (strcmp(name, parts[i].name) == 0)
+			return table_locate(t, parts[i].part, NULL, &out->y,
+			    &out->x, &out->h, &out->w);
+	if (t != NULL && strncmp(name, "column.", 7) == 0)
+		return table_locate(t, TABLE_PART_COLUMN, name + 7, &out->y,
+		    &out->x, &out->h, &out->w);
+	if (v != NULL && v->ops->anchor != NULL)
+		return v->ops->anchor(v, name, out);
+	return false;
 }
 
 static void
@@ -392,6 +478,8 @@ app_connect(struct app *app)
 	app->feed = feed_new(app->src, app->state,
 	    app->ctx_name[0] != '\0' ? app->ctx_name : "default",
 	    loop_wake_cb, app->loop);
+	/* Pushed updates; without them the feed polls as it always did. */
+	feed_stream_start(app->feed, 0, 0);
 	app->login_shown = false;
 	return true;
 }
@@ -402,6 +490,7 @@ app_watch_header(struct app *app)
 {
 	feed_watch(app->feed, SOURCE_ME, "", app_refresh_ms(app) * 12);
 	feed_watch(app->feed, SOURCE_DASHBOARD, "", app_refresh_ms(app));
+	livebar_watch(app);
 }
 
 static void
@@ -708,6 +797,7 @@ app_command(struct app *app, const char *line)
 	cmd[0] = arg[0] = '\0';
 	if (sscanf(line, " %63s %127s", cmd, arg) < 1)
 		return;
+	tourrun_command(app->tour, line);
 	if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0) {
 		loop_stop(app->loop);
 		return;
@@ -794,6 +884,7 @@ app_prompt_key(struct app *app, wint_t ch, bool is_key)
 		} else {
 			app->prompt_mode = APP_PROMPT_OFF;
 			app_filter_apply(app, line, false);
+			tourrun_filter(app->tour, line);
 		}
 	} else if (r & PROMPT_CANCEL) {
 		if (app->prompt_mode == APP_PROMPT_FILTER)
@@ -946,6 +1037,13 @@ app_on_key(struct app *app, int key)
 		app->dirty = true;
 		return;
 	}
+	/* The tour's own keys (Tab, BTab, C-x) while one runs. */
+	if (tourrun_key(app->tour, key, keymap_lookup(app->keymap, key),
+	    app->dialog != NULL || app->prompt_mode != APP_PROMPT_OFF,
+	    app_top(app)->ops->key != NULL && !app->help_open)) {
+		app->dirty = true;
+		return;
+	}
 	if (app->dialog != NULL) {
 		unsigned r = dialog_key(app->dialog, ch, is_key);
 
@@ -979,6 +1077,11 @@ app_on_key(struct app *app, int key)
 		app->dirty = true;
 		return;
 	}
+	if (app_top(app)->ops->key != NULL &&
+	    tourrun_key_late(app->tour, key)) {
+		app->dirty = true;
+		return;
+	}
 	a = keymap_lookup(app->keymap, key);
 	if (a == KEYMAP_NONE)
 		return;
@@ -987,14 +1090,81 @@ app_on_key(struct app *app, int key)
 
 /* ---- drawing ---- */
 
+/*
+ * Where chrome_bar() puts each segment on a bar of cols (its layout,
+ * repeated): lx[i] and rx[i] get the columns, -1 for a dropped one.
+ * Tours point at header fields with these.
+ */
+static void
+app_bar_place(int cols, const struct chrome_seg *left, size_t nl,
+    const struct chrome_seg *right, size_t nr, int *lx, int *rx)
+{
+	int lw = 0, rw = 0, x;
+	size_t i, first = 0;
+
+	for (i = 0; i < nl; i++)
+		lw += chrome_text_width(left[i].text) + (i > 0);
+	for (i = 0; i < nr; i++)
+		rw += chrome_text_width(right[i].text) + (i > 0);
+	while (first < nr && rw > 0 && 1 + lw + 1 + rw + 1 > cols) {
+		rw -= chrome_text_width(right[first].text);
+		if (first + 1 < nr)
+			rw -= 1;
+		first++;
+	}
+	x = cols - 1 - rw;
+	for (i = 0; i < nr; i++) {
+		rx[i] = i < first ? -1 : x;
+		if (i >= first)
+			x += chrome_text_width(right[i].text) + 1;
+	}
+	x = 1;
+	for (i = 0; i < nl; i++) {
+		lx[i] = x < cols - 1 ? x : -1;
+		x += chrome_text_width(left[i].text) + 1;
+	}
+}
+
+/* Columns a bar of these segments needs (chrome_bar's spacing). */
+static int
+app_bar_width(const struct chrome_seg *left, size_t nl,
+    const struct chrome_seg *right, size_t nr)
+{
+	int w = 3;
+	size_t i;
+
+	for (i = 0; i < nl; i++)
+		w += chrome_text_width(left[i].text) + (i > 0);
+	for (i = 0; i < nr; i++)
+		w += chrome_text_width(right[i].text) + (i > 0);
+	return w;
+}
+
+/* The anchor of segments [a, b] of a bar placed at xs (none if any is
+ * dropped). */
+static void
+app_bar_anchor(const struct chrome_seg *segs, const int *xs, size_t a,
+    size_t b, struct anchor *out)
+{
+	memset(out, 0, sizeof *out);
+	if (xs[a] < 0 || xs[b] < 0)
+		return;
+	out->x = xs[a];
+	out->h = 1;
+	out->w = xs[b] + chrome_text_width(segs[b].text) - xs[a];
+}
+
 static void
 app_draw_header(struct app *app, int cols)
 {
 	struct feed_state me, dash;
-	struct chrome_seg left[4], right[8];
-	size_t nl = 0, nr = 0, i;
-	char who[300], ctx[160], clock[16], counts[4][16], crit[32];
-	const cJSON *roles, *by, *sev;
+	struct chrome_seg left[4], right[16], live[5];
+	struct livebar lb;
+	struct livebar_at lat;
+	size_t nl = 0, nr = 0, i, nlive;
+	char who[300], email[260], ctx[160], clock[16], counts[4][16];
+	const cJSON *roles, *by;
+	bool health;
 	static const char *const statuses[] = {
 		"healthy", "warning", "critical", "offline",
 	};
@@ -1013,6 +1183,7 @@ app_draw_header(struct app *app, int cols)
 	    app->ctx_name : "no context");
 	left[nl].text = ctx;
 	left[nl++].role = THEME_HEADER;
+	who[0] = email[0] = '\0';
 	if (me.snap != NULL) {
 		const cJSON *tenant = cJSON_GetObjectItemCaseSensitive(
 		    me.snap->data, "tenant");
@@ -1026,10 +1197,16 @@ app_draw_header(struct app *app, int cols)
 		    cJSON_IsArray(roles) && cJSON_GetArraySize(roles) > 0 &&
 		    cJSON_IsString(cJSON_GetArrayItem(roles, 0)) ?
 		    cJSON_GetArrayItem(roles, 0)->valuestring : "");
-		left[nl].text = who;
-		left[nl++].role = THEME_HEADER;
+		snprintf(email, sizeof email, " %s ",
+		    listview_str(me.snap->data, "email"));
 	}
-	/* The four health counts only where all fit beside who we are. */
+	/*
+	 * Right to left in importance: the clock, unread notifications,
+	 * firing alerts, the fleet's CPU and memory (livebar.h), then the
+	 * four health counts where all fit; who we are only where it fits
+	 * beside them, whole or as the email alone.
+	 */
+	nlive = livebar_segments(app, dash.snap, &lb, live, &lat);
 	if (dash.snap != NULL && cols >= 112) {
 		by = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(
 		    dash.snap->data, "clusters"), "by_status");
@@ -1046,23 +1223,45 @@ app_draw_header(struct app *app, int cols)
 			    THEME_STATUS_CRIT : THEME_STATUS_OFF;
 		}
 	}
-	if (dash.snap != NULL) {
-		sev = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(
-		    cJSON_GetObjectItem(dash.snap->data, "alerts"),
-		    "by_severity"), "critical");
-		snprintf(crit, sizeof crit, " %d critical ",
-		    cJSON_IsNumber(sev) ? sev->valueint : 0);
-		right[nr].text = crit;
-		right[nr++].role = cJSON_IsNumber(sev) && sev->valueint > 0 ?
-		    THEME_SEV_CRIT : THEME_HEADER;
-	}
+	for (i = 0; i < nlive; i++)
+		right[nr++] = live[i];
 	localtime_r(&t, &tm);
 	if (app->fake_now > 0)
 		gmtime_r(&t, &tm);
 	strftime(clock, sizeof clock, " %H:%M:%S ", &tm);
 	right[nr].text = clock;
 	right[nr++].role = THEME_HEADER;
+	if (nr > nlive + 1 && app_bar_width(left, nl, right, nr) > cols) {
+		/* The health counts all or none. */
+		memmove(right, right + 4, (nr - 4) * sizeof right[0]);
+		nr -= 4;
+	}
+	health = nr > nlive + 1;
+	if (who[0] != '\0') {
+		left[nl].text = who;
+		left[nl++].role = THEME_HEADER;
+		if (app_bar_width(left, nl, right, nr) > cols) {
+			left[nl - 1].text = email;
+			if (email[0] == '\0' ||
+			    app_bar_width(left, nl, right, nr) > cols)
+				nl--;
+		}
+	}
 	chrome_bar(stdscr, 0, left, nl, right, nr, THEME_HEADER);
+	{
+		int lx[4], rx[16];
+		size_t off = health ? 4 : 0;
+
+		app_bar_place(cols, left, nl, right, nr, lx, rx);
+		app_bar_anchor(left, lx, 1, 1, &app->at_ctx);
+		memset(&app->at_health, 0, sizeof app->at_health);
+		memset(&app->at_alerts, 0, sizeof app->at_alerts);
+		if (health)
+			app_bar_anchor(right, rx, 0, 3, &app->at_health);
+		if (lat.alerts >= 0)
+			app_bar_anchor(right, rx, off + (size_t)lat.alerts,
+			    off + (size_t)lat.alerts + 1, &app->at_alerts);
+	}
 	snapshot_unref(me.snap);
 	snapshot_unref(dash.snap);
 }
@@ -1078,12 +1277,29 @@ app_draw_crumbs(struct app *app, int cols)
 	for (i = 0; i < app->depth; i++)
 		crumbs[i] = app->stack[i].crumb;
 	chrome_crumbs(stdscr, 1, crumbs, (size_t)app->depth);
+	memset(&app->at_crumbs, 0, sizeof app->at_crumbs);
+	app->at_crumbs.y = 1;
+	app->at_crumbs.h = 1;
+	for (i = 0; i < app->depth; i++)
+		app->at_crumbs.w += chrome_text_width(crumbs[i]) + 2 +
+		    (i > 0 ? 3 : 0);
+	if (app->at_crumbs.w > cols / 2)
+		app->at_crumbs.w = cols / 2;
 	/* How fresh the data is: the dashboard feed refreshes with all. */
 	if (app->feed == NULL || app->login_shown)
 		return;
 	memset(&fs, 0, sizeof fs);
 	feed_get(app->feed, SOURCE_DASHBOARD, "", &fs);
 	app_age(app, &fs, age, sizeof age);
+	/* Pushed updates: say so, the age alone would look stale. */
+	if (!fs.failing && fs.snap != NULL &&
+	    feed_stream_state(app->feed) == FEEDSTREAM_LIVE) {
+		char live[64];
+
+		snprintf(live, sizeof live, "live %s %.40s",
+		    glyphs_get(GLYPH_BULLET), age);
+		snprintf(age, sizeof age, "%s", live);
+	}
 	chrome_put(stdscr, 1, cols / 2, cols - cols / 2 - 1, age,
 	    strlen(age), fs.failing ? THEME_STALE : THEME_ROW_DIM,
 	    CHROME_RIGHT);
@@ -1188,11 +1404,13 @@ app_draw(struct app *app)
 	y = 2 + body_h;
 	if (toast_banner(app->toast) != NULL)
 		toast_draw_banner(app->toast, stdscr, y++);
+	app->status_y = y;
 	app_draw_status(app, y, cols);
 	if (app->help_open)
 		help_draw(app->help, stdscr);
 	if (app->dialog != NULL)
 		dialog_draw(app->dialog, stdscr);
+	tourrun_draw(app->tour, stdscr, app->dialog != NULL);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -1209,6 +1427,7 @@ app_on_input(void *arg)
 		app_on_key(app, key);
 		if (loop_stopped(app->loop))
 			return;
+		tourrun_update(app->tour);
 	}
 }
 
@@ -1233,6 +1452,7 @@ app_on_wake(void *arg)
 	v = app_top(app);
 	if (v != NULL && v->ops->refresh != NULL)
 		(v->ops->refresh)(v);
+	tourrun_update(app->tour);
 	app->dirty = true;
 }
 
@@ -1242,6 +1462,7 @@ app_on_tick(void *arg)
 	struct app *app = arg;
 
 	toast_expire(app->toast, app_tick(app));
+	tourrun_update(app->tour);
 	app->dirty = true;
 }
 
@@ -1424,6 +1645,7 @@ app_main(const struct app_opts *opts)
 	nodelay(stdscr, TRUE);
 
 	app->toast = toast_new();
+	app->tour = tourrun_new(app);
 	app->prompt = prompt_new(":");
 	app->help = help_new("Help");
 	app_build_candidates(app);
@@ -1456,7 +1678,9 @@ app_main(const struct app_opts *opts)
 
 	while (app->depth > 0)
 		app_view_close(&app->stack[--app->depth]);
+	tourrun_flush(app->tour);
 	app_disconnect(app);
+	tourrun_free(app->tour);
 	screen_done();
 	fatal_set_hook(NULL);
 	/* Said on screen already; repeated whole where it can be read. */

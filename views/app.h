@@ -115,4 +115,31 @@ const struct settings *app_settings(const struct app *app);
 void app_act(struct app *app, enum source_action a, const char *target,
     const char *ok_text);
 
+struct hubclient;
+struct state;
+struct tourrun;
+
+/* The view on top of the stack (never NULL while views run). */
+struct view *app_top_view(struct app *app);
+
+/* The guided-tour runner (views/tourrun.h). */
+struct tourrun *app_tourrun(struct app *app);
+
+/* The hub client of a hub context, NULL in direct mode: use it only in
+ * feed_call() work, on the feed's thread. */
+struct hubclient *app_hubclient(struct app *app);
+
+/* The state directory, or NULL when it could not be opened. */
+struct state *app_state(struct app *app);
+
+/*
+ * Where anchor name is on screen in the last frame: the chrome's
+ * ("header", "header.context", "header.health", "header.alerts",
+ * "crumbs", "hints", "prompt", and "dialog" while a confirmation is
+ * up), the top view's table's ("table",
+ * "table.header", "table.selected", "column.<TITLE>"), else the top
+ * view's own.  False when it is not on screen.
+ */
+bool app_anchor(struct app *app, const char *name, struct anchor *out);
+
 #endif

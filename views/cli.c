@@ -34,6 +34,7 @@
 #include "backend/status.h"
 #include "backend/timeutil.h"
 #include "backend/xalloc.h"
+#include "views/clideploy.h"
 #include "views/clikube.h"
 #include "views/cliout.h"
 #include "views/clisession.h"
@@ -58,6 +59,8 @@ static int cli_login(const struct cli_cmd *, int, char **);
 static int cli_logout(const struct cli_cmd *, int, char **);
 static int cli_get(const struct cli_cmd *, int, char **);
 static int cli_alerts(const struct cli_cmd *, int, char **);
+static int cli_deploy(const struct cli_cmd *, int, char **);
+static int cli_rollback(const struct cli_cmd *, int, char **);
 static int cli_version(const struct cli_cmd *, int, char **);
 static int cli_help(const struct cli_cmd *, int, char **);
 
@@ -69,6 +72,11 @@ static const struct cli_cmd cli_cmds[] = {
 	    "[-o table|json|yaml] [--context NAME]" },
 	{ "alerts", cli_alerts, "cm alerts ack|resolve ID [--comment TEXT] "
 	    "[--context NAME]" },
+	{ "deploy", cli_deploy, "cm deploy APP --version V --cluster C "
+	    "[--cluster C2 ...]\n           [--namespace N] "
+	    "[--set key=value ...] [--wait] [--context NAME]" },
+	{ "rollback", cli_rollback, "cm rollback DEPLOYMENT_ID [--version V] "
+	    "[--wait] [--context NAME]" },
 	{ "version", cli_version, "cm version" },
 	{ "help", cli_help, "cm help" },
 };
@@ -202,8 +210,11 @@ cli_usage(FILE *out)
 	fprintf(out, "usage: %s\n", cli_console_usage);
 	for (i = 0; i < CLI_NCMDS; i++) {
 		fprintf(out, "       %s\n", cli_cmds[i].usage);
-		if (cli_cmds[i].run == cli_get)
+		if (cli_cmds[i].run == cli_get) {
 			fprintf(out, "       %s\n", cli_get_kube_usage);
+			fprintf(out, "       cm get apps|deployments "
+			    "[-o table|json|yaml] [--context NAME]\n");
+		}
 	}
 	fputs("\n"
 	    "Without a subcommand cm opens the full-screen console on the\n"
@@ -228,12 +239,17 @@ cli_usage(FILE *out)
 	    "           the terminal (not echoed) or the first line of stdin"
 	    "\n"
 	    "  logout   revoke the session and forget the tokens\n"
-	    "  get      list clusters, alerts, audit logs or users; -o json"
+	    "  get      list clusters, alerts, audit logs or users (and apps"
+	    "\n"
+	    "           and deployments of applications); -o json"
 	    "\n"
 	    "           and -o yaml print the API's list document; nodes,\n"
 	    "           pods ... come from the cluster of a kubeconfig\n"
 	    "           context, -o json as kubectl get -o json prints it\n"
 	    "  alerts   acknowledge or resolve an alert by id\n"
+	    "  deploy   deploy a version of an application to clusters;\n"
+	    "           --wait follows it and exits 1 if it failed\n"
+	    "  rollback roll an application back where a deployment ran\n"
 	    "  version  print the version\n"
 	    "\n"
 	    "Files: $XDG_CONFIG_HOME/clustermaster/config.yaml (contexts),\n"
@@ -605,6 +621,12 @@ cli_get(const struct cli_cmd *cmd, int argc, char **argv)
 	if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0 &&
 	    strcmp(output, "yaml") != 0)
 		return cli_bad_usage(cmd, "unknown output format '%s'", output);
+	/* apps and deployments of a hub; "deployments" of a kube
+	 * context are Kubernetes Deployments. */
+	if (kubeconfig == NULL && ns == NULL && !all &&
+	    clideploy_is_kind(pos[0]) && (!clikube_is_kind(pos[0]) ||
+	    clideploy_hub_context(name)))
+		return cli_flush(clideploy_get(pos[0], name, output));
 	if (kubeconfig != NULL || clikube_is_kind(pos[0]) || ns != NULL ||
 	    all)
 		return cli_flush(cli_get_kube(cmd, pos[0], kubeconfig, name,
@@ -696,6 +718,18 @@ out:
 	cJSON_Delete(alert);
 	clisession_close(&s);
 	return code;
+}
+
+static int
+cli_deploy(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	return cli_flush(clideploy_deploy(argc, argv, cmd->usage));
+}
+
+static int
+cli_rollback(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	return cli_flush(clideploy_rollback(argc, argv, cmd->usage));
 }
 
 static int

@@ -26,7 +26,9 @@
 #include "tui/chrome.h"
 #include "tui/glyphs.h"
 #include "views/app.h"
+#include "views/chartset.h"
 #include "views/listview.h"
+#include "views/tourrun.h"
 #include "views/views.h"
 
 #define CLUSTER_INFO_ROWS 5
@@ -72,7 +74,7 @@ static const struct table_column cluster_history_columns[HCOL_COUNT] = {
 
 static const enum action cluster_hints[] = {
 	ACTION_NEXT_PANE, ACTION_ALERT_ACK, ACTION_ALERT_RESOLVE,
-	ACTION_NONE,
+	ACTION_RANGE_NEXT, ACTION_NONE,
 };
 
 static const char *const cluster_pane_titles[PANE_COUNT] = {
@@ -83,7 +85,26 @@ struct cluster {
 	struct feed_state fs;		/* SOURCE_CLUSTER; fs.snap ref'd */
 	struct listview pane[PANE_COUNT];
 	enum cluster_pane focus;
+	struct chartset charts;		/* hub mode only (has_charts) */
+	bool has_charts;
+	struct anchor at[2 + PANE_COUNT];	/* summary, panes, charts */
 };
+
+static const char *const cluster_anchors[] = {
+	"summary", "alerts", "history", "charts", NULL,
+};
+
+/* The cluster's charts: CPU, memory, pods by phase, restarts. */
+static const struct chartset_def cluster_chart_defs[] = {
+	{ "CPU", { "cpu_percent", NULL }, { NULL } },
+	{ "Memory", { "memory_percent", NULL }, { NULL } },
+	{ "Pods", { "pods_running", "pods_pending", "pods_failed", NULL },
+	    { "running", "pending", "failed" } },
+	{ "Restarts", { "container_restarts", NULL }, { NULL } },
+};
+
+#define CLUSTER_CHART_ROWS_MAX 8	/* rows of one chart */
+#define CLUSTER_PANES_MIN 10		/* rows the two panes keep */
 
 /* Critical first, then warning, then info. */
 static double
@@ -360,6 +381,7 @@ cluster_draw_pane(struct cluster *c, struct app *app, WINDOW *win, int y,
 
 	if (h <= 0)
 		return;
+	tourrun_anchor_win(win, y, 0, h, getmaxx(win), &c->at[1 + p]);
 	cluster_draw_rule(c, app, win, y, p);
 	if (h < 2)
 		return;
@@ -370,11 +392,67 @@ cluster_draw_pane(struct cluster *c, struct app *app, WINDOW *win, int y,
 	delwin(sub);
 }
 
+/*
+ * The charts under the info block, two a row: a rule naming the range,
+ * then the charts with as many rows as the panes can spare (a short
+ * terminal gets their numbers).  Returns the rows used.
+ */
+static int
+cluster_draw_charts(struct cluster *c, struct app *app, WINDOW *win, int y,
+    int avail)
+{
+	int w = getmaxx(win), cols = w >= 70 ? 2 : 1, rows, rh, i, x, rw, has;
+	char title[64], right[64];
+	const char *problem;
+
+	if (!c->has_charts)
+		return 0;
+	rows = (CHARTSET_CHARTS_MAX + cols - 1) / cols;
+	rh = (avail - 1 - CLUSTER_PANES_MIN) / rows;
+	if (rh > CLUSTER_CHART_ROWS_MAX)
+		rh = CLUSTER_CHART_ROWS_MAX;
+	if (rh < 1)
+		return 0;
+	wattrset(win, theme_attr(THEME_BORDER));
+	wmove(win, y, 0);
+	for (i = 0; i < w; i++)
+		waddstr(win, glyphs_get(GLYPH_HLINE));
+	snprintf(title, sizeof title, " Metrics, last %s ",
+	    metricscope_range_name(c->charts.range));
+	x = cluster_put(win, y, 2, w - 4, title, THEME_TITLE);
+	problem = chartset_problem(&c->charts);
+	if (*problem != '\0')
+		snprintf(right, sizeof right, " %.50s ", problem);
+	else if (app_key_hint(app, ACTION_RANGE_NEXT)[0] != '\0')
+		snprintf(right, sizeof right, " %s range ",
+		    app_key_hint(app, ACTION_RANGE_NEXT));
+	else
+		right[0] = '\0';
+	rw = chrome_text_width(right);
+	if (rw > 0 && w - 2 - rw > x + 1)
+		cluster_put(win, y, w - 2 - rw, rw, right, *problem != '\0' ?
+		    THEME_STALE : THEME_ROW_DIM);
+	has = chartset_has_data(&c->charts);
+	if (has <= 0) {
+		/* Nothing to draw: one line, the panes keep the room. */
+		chrome_put(win, y + 1, 0, w, "", 0, THEME_ROW, CHROME_LEFT);
+		cluster_put(win, y + 1, 1, w - 2, has < 0 ? "loading the "
+		    "metrics..." : "no metrics from this cluster yet (the "
+		    "collector, or agents through POST /api/v1/metrics, "
+		    "bring them)", THEME_ROW_DIM);
+		tourrun_anchor_win(win, y, 0, 2, w, &c->at[1 + PANE_COUNT]);
+		return 2;
+	}
+	chartset_draw(&c->charts, win, y + 1, 1, rows * rh, w - 2, cols);
+	tourrun_anchor_win(win, y, 0, 1 + rows * rh, w, &c->at[1 + PANE_COUNT]);
+	return 1 + rows * rh;
+}
+
 static void
 cluster_draw(struct view *v, WINDOW *win)
 {
 	struct cluster *c = v->priv;
-	int h, w, i, avail, a;
+	int h, w, i, avail, a, top;
 
 	getmaxyx(win, h, w);
 	for (i = 0; i < CLUSTER_INFO_ROWS && i < h; i++)
@@ -383,17 +461,37 @@ cluster_draw(struct view *v, WINDOW *win)
 		cluster_draw_info(c, v->app, win);
 	else
 		cluster_draw_info_missing(c, win);
+	tourrun_anchor_win(win, 0, 0, CLUSTER_INFO_ROWS < h ?
+	    CLUSTER_INFO_ROWS : h, w, &c->at[0]);
 	avail = h - CLUSTER_INFO_ROWS;
 	if (avail <= 0)
 		return;
+	top = CLUSTER_INFO_ROWS + cluster_draw_charts(c, v->app, win,
+	    CLUSTER_INFO_ROWS, avail);
+	avail = h - top;
+	if (avail <= 0)
+		return;
 	a = cluster_split(c, avail);
-	cluster_draw_pane(c, v->app, win, CLUSTER_INFO_ROWS, a,
-	    PANE_ALERTS);
-	cluster_draw_pane(c, v->app, win, CLUSTER_INFO_ROWS + a, avail - a,
-	    PANE_HISTORY);
+	cluster_draw_pane(c, v->app, win, top, a, PANE_ALERTS);
+	cluster_draw_pane(c, v->app, win, top + a, avail - a, PANE_HISTORY);
 }
 
 /* ---- the view ---- */
+
+static bool
+cluster_anchor(struct view *v, const char *name, struct anchor *out)
+{
+	struct cluster *c = v->priv;
+	size_t i;
+
+	for (i = 0; cluster_anchors[i] != NULL; i++) {
+		if (strcmp(cluster_anchors[i], name) == 0 && c->at[i].h > 0) {
+			*out = c->at[i];
+			return true;
+		}
+	}
+	return false;
+}
 
 static bool
 cluster_open(struct view *v)
@@ -416,6 +514,12 @@ cluster_open(struct view *v)
 	table_set_empty_text(c->pane[PANE_HISTORY].table, "no history yet");
 	feed_watch(app_feed(v->app), SOURCE_CLUSTER, v->arg,
 	    app_refresh_ms(v->app));
+	if (!app_kube(v->app)) {
+		chartset_init(&c->charts, v->app, cluster_chart_defs,
+		    sizeof cluster_chart_defs / sizeof cluster_chart_defs[0],
+		    'c', v->arg, METRICSCOPE_1H);
+		c->has_charts = true;
+	}
 	/* The id is no crumb; the name replaces this once it is known. */
 	snprintf(v->crumb, sizeof v->crumb, "cluster");
 	v->priv = c;
@@ -429,6 +533,8 @@ cluster_close(struct view *v)
 	int p;
 
 	feed_unwatch(app_feed(v->app), SOURCE_CLUSTER, v->arg);
+	if (c->has_charts)
+		chartset_done(&c->charts);
 	snapshot_unref(c->fs.snap);
 	for (p = 0; p < PANE_COUNT; p++)
 		listview_done(&c->pane[p], v->app);
@@ -447,6 +553,8 @@ cluster_refresh(struct view *v)
 
 	for (p = 0; p < PANE_COUNT; p++)
 		react |= listview_refresh(&c->pane[p], v->app);
+	if (c->has_charts)
+		react |= chartset_refresh(&c->charts);
 	feed_get(app_feed(v->app), SOURCE_CLUSTER, v->arg, &fs);
 	if (fs.seq != c->fs.seq || fs.snap != c->fs.snap)
 		react |= REACT_REDRAW;
@@ -531,6 +639,15 @@ cluster_action(struct view *v, enum action a)
 	case ACTION_ALERT_ACK:
 	case ACTION_ALERT_RESOLVE:
 		return cluster_alert_action(v, a);
+	case ACTION_RANGE_NEXT:
+	case ACTION_RANGE_PREV:
+		if (!c->has_charts)
+			return REACT_NONE;
+		chartset_set_range(&c->charts, (enum metricscope_range)
+		    ((c->charts.range + (a == ACTION_RANGE_NEXT ? 1 :
+		    METRICSCOPE_RANGE_COUNT - 1)) % METRICSCOPE_RANGE_COUNT));
+		chartset_refresh(&c->charts);
+		return REACT_REDRAW;
 	default:
 		return REACT_NONE;
 	}
@@ -543,6 +660,8 @@ const struct view_ops cluster_view = {
 	.close = cluster_close,
 	.refresh = cluster_refresh,
 	.draw = cluster_draw,
+	.anchors = cluster_anchors,
+	.anchor = cluster_anchor,
 	.action = cluster_action,
 	.table = cluster_table,
 	.hints = cluster_hints,

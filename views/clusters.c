@@ -12,6 +12,7 @@
 
 #include "backend/xalloc.h"
 #include "views/app.h"
+#include "views/cpuspark.h"
 #include "views/listview.h"
 #include "views/views.h"
 
@@ -24,6 +25,7 @@ enum {
 	COL_SEEN,
 	COL_ENDPOINT,
 	COL_LABELS,
+	COL_CPU,		/* last: direct mode has no metrics, no column */
 	COL_COUNT
 };
 
@@ -34,6 +36,8 @@ static const struct table_column clusters_columns[COL_COUNT] = {
 	[COL_REGION] = { "REGION", 6, 16, 1, TABLE_ALIGN_LEFT, 0 },
 	[COL_VERSION] = { "VERSION", 7, 10, 0, TABLE_ALIGN_LEFT, 0 },
 	[COL_SEEN] = { "LAST SEEN", 9, 9, 0, TABLE_ALIGN_RIGHT, 0 },
+	[COL_CPU] = { "CPU 1h", CPUSPARK_CELL_COLS, CPUSPARK_CELL_COLS, 0,
+	    TABLE_ALIGN_LEFT, 0 },
 	[COL_ENDPOINT] = { "ENDPOINT", 10, 40, 1, TABLE_ALIGN_LEFT,
 	    TABLE_COL_WIDE },
 	[COL_LABELS] = { "LABELS", 10, 40, 1, TABLE_ALIGN_LEFT,
@@ -43,6 +47,9 @@ static const struct table_column clusters_columns[COL_COUNT] = {
 static const enum action clusters_hints[] = {
 	ACTION_ENTER, ACTION_TOGGLE_WIDE, ACTION_SORT_NEXT, ACTION_NONE,
 };
+
+/* The cpuspark.h generation the rows were built with. */
+static unsigned long clusters_spark_gen;
 
 /* Worst first: the sort number of a health status. */
 static double
@@ -83,6 +90,10 @@ clusters_fill(struct app *app, const cJSON *it, struct listview_row *row)
 	row->num[COL_SEEN] = listview_age_ms(app,
 	    listview_str(it, "last_seen_at"));
 	row->has_num[COL_SEEN] = true;
+	cpuspark_cell(listview_str(it, "id"), row->cells[COL_CPU],
+	    LISTVIEW_CELL_MAX);
+	row->num[COL_CPU] = cpuspark_last(listview_str(it, "id"));
+	row->has_num[COL_CPU] = true;
 	snprintf(row->cells[COL_ENDPOINT], LISTVIEW_CELL_MAX, "%s",
 	    listview_str(it, "api_endpoint"));
 	cJSON_ArrayForEach(l, labels) {
@@ -103,7 +114,9 @@ clusters_open(struct view *v)
 	struct listview *lv = xcalloc(1, sizeof *lv);
 
 	listview_init(lv, v->app, SOURCE_CLUSTERS, NULL, clusters_columns,
-	    COL_COUNT, clusters_fill, COL_HEALTH, false);
+	    app_kube(v->app) ? COL_CPU : COL_COUNT, clusters_fill,
+	    COL_HEALTH, false);
+	cpuspark_watch(v->app);
 	v->priv = lv;
 	return true;
 }
@@ -111,6 +124,7 @@ clusters_open(struct view *v)
 static void
 clusters_close(struct view *v)
 {
+	cpuspark_unwatch(v->app);
 	listview_done(v->priv, v->app);
 	free(v->priv);
 }
@@ -118,7 +132,15 @@ clusters_close(struct view *v)
 static unsigned
 clusters_refresh(struct view *v)
 {
-	return listview_refresh(v->priv, v->app);
+	struct listview *lv = v->priv;
+	unsigned long gen = cpuspark_refresh(v->app);
+
+	/* New sparklines: rebuild the rows (one clusters view at most). */
+	if (gen != clusters_spark_gen) {
+		clusters_spark_gen = gen;
+		lv->built = false;
+	}
+	return listview_refresh(lv, v->app);
 }
 
 static void

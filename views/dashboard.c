@@ -29,7 +29,9 @@
 #include "tui/chrome.h"
 #include "tui/glyphs.h"
 #include "views/app.h"
+#include "views/cpuspark.h"
 #include "views/listview.h"
+#include "views/tourrun.h"
 #include "views/views.h"
 
 #define DASHBOARD_ISSUES_MAX 5
@@ -46,6 +48,7 @@ enum {
 	COL_VERSION,
 	COL_SEEN,
 	COL_LABELS,
+	COL_CPU,		/* last: direct mode has no metrics, no column */
 	COL_COUNT
 };
 
@@ -56,6 +59,8 @@ static const struct table_column dashboard_columns[COL_COUNT] = {
 	[COL_REGION] = { "REGION", 6, 16, 1, TABLE_ALIGN_LEFT, 0 },
 	[COL_VERSION] = { "VERSION", 7, 10, 0, TABLE_ALIGN_LEFT, 0 },
 	[COL_SEEN] = { "LAST SEEN", 9, 9, 0, TABLE_ALIGN_RIGHT, 0 },
+	[COL_CPU] = { "CPU 1h", CPUSPARK_CELL_COLS, CPUSPARK_CELL_COLS, 0,
+	    TABLE_ALIGN_LEFT, 0 },
 	[COL_LABELS] = { "LABELS", 10, 48, 1, TABLE_ALIGN_LEFT,
 	    TABLE_COL_WIDE },
 };
@@ -85,7 +90,11 @@ struct dashboard {
 	struct listview clusters;
 	struct feed_state fs;		/* SOURCE_DASHBOARD; fs.snap ref'd */
 	int last_cols;			/* width of the last draw */
+	unsigned long spark_gen;	/* cpuspark.h rows were built with */
+	struct anchor at_rollup, at_issues;	/* for tours */
 };
+
+static const char *const dashboard_anchors[] = { "rollup", "issues", NULL };
 
 /* Worst first: critical, warning, offline, healthy, anything else. */
 static int
@@ -159,6 +168,10 @@ dashboard_fill(struct app *app, const cJSON *it, struct listview_row *row)
 	}
 	row->num[COL_SEEN] = age;
 	row->has_num[COL_SEEN] = true;
+	cpuspark_cell(listview_str(it, "id"), row->cells[COL_CPU],
+	    LISTVIEW_CELL_MAX);
+	row->num[COL_CPU] = cpuspark_last(listview_str(it, "id"));
+	row->has_num[COL_CPU] = true;
 	cJSON_ArrayForEach(l, labels) {
 		if (!cJSON_IsString(l) || used >= LISTVIEW_CELL_MAX)
 			continue;
@@ -611,6 +624,8 @@ dashboard_draw(struct view *v, WINDOW *win)
 		snprintf(title, sizeof title, "Top issues");
 	/* The data's age is on the crumbs line, for every screen. */
 	dashboard_rule(win, y++, title, NULL, THEME_ROW_DIM);
+	tourrun_anchor_win(win, 0, 0, 2, w, &d->at_rollup);
+	tourrun_anchor_win(win, y - 1, 0, shown + 1, w, &d->at_issues);
 	if (d->fs.snap != NULL)
 		dashboard_draw_issues(d, app, win, y, shown);
 	else
@@ -647,11 +662,13 @@ dashboard_open(struct view *v)
 	struct dashboard *d = xcalloc(1, sizeof *d);
 
 	listview_init(&d->clusters, v->app, SOURCE_CLUSTERS, NULL,
-	    dashboard_columns, COL_COUNT, dashboard_fill, COL_HEALTH, false);
+	    dashboard_columns, app_kube(v->app) ? COL_CPU : COL_COUNT,
+	    dashboard_fill, COL_HEALTH, false);
 	table_set_compare(d->clusters.table, COL_HEALTH,
 	    dashboard_cmp_health, NULL);
 	table_set_empty_text(d->clusters.table,
 	    "no clusters registered yet");
+	cpuspark_watch(v->app);
 	feed_watch(app_feed(v->app), SOURCE_DASHBOARD, NULL,
 	    app_refresh_ms(v->app));
 	v->priv = d;
@@ -664,6 +681,7 @@ dashboard_close(struct view *v)
 	struct dashboard *d = v->priv;
 
 	feed_unwatch(app_feed(v->app), SOURCE_DASHBOARD, NULL);
+	cpuspark_unwatch(v->app);
 	snapshot_unref(d->fs.snap);
 	listview_done(&d->clusters, v->app);
 	free(d);
@@ -675,8 +693,14 @@ dashboard_refresh(struct view *v)
 {
 	struct dashboard *d = v->priv;
 	struct feed_state fs;
+	unsigned long gen;
 	unsigned react;
 
+	gen = cpuspark_refresh(v->app);
+	if (gen != d->spark_gen) {
+		d->spark_gen = gen;
+		d->clusters.built = false;	/* new sparklines */
+	}
 	react = listview_refresh(&d->clusters, v->app);
 	feed_get(app_feed(v->app), SOURCE_DASHBOARD, NULL, &fs);
 	if (fs.seq != d->fs.seq || fs.snap != d->fs.snap)
@@ -707,6 +731,20 @@ dashboard_action(struct view *v, enum action a)
 	return REACT_REDRAW;
 }
 
+static bool
+dashboard_anchor(struct view *v, const char *name, struct anchor *out)
+{
+	struct dashboard *d = v->priv;
+
+	if (strcmp(name, "rollup") == 0)
+		*out = d->at_rollup;
+	else if (strcmp(name, "issues") == 0)
+		*out = d->at_issues;
+	else
+		return false;
+	return out->h > 0;
+}
+
 const struct view_ops dashboard_view = {
 	.name = "dashboard",
 	.help = "The fleet at a glance: health, top issues, clusters",
@@ -714,6 +752,8 @@ const struct view_ops dashboard_view = {
 	.close = dashboard_close,
 	.refresh = dashboard_refresh,
 	.draw = dashboard_draw,
+	.anchors = dashboard_anchors,
+	.anchor = dashboard_anchor,
 	.action = dashboard_action,
 	.table = dashboard_table,
 	.hints = dashboard_hints,

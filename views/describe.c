@@ -27,6 +27,7 @@
 #include "views/cliout.h"
 #include "views/listview.h"
 #include "views/textview.h"
+#include "views/tourrun.h"
 #include "views/views.h"
 
 #define DESCRIBE_KEY_W 16
@@ -41,6 +42,7 @@ struct describe {
 	struct feed_state fs;
 	struct textview text;
 	bool shown;		/* the text shows fs.snap */
+	struct anchor at_text;	/* for tours */
 };
 
 /* "Key:" padded to the value column, then the value. */
@@ -404,6 +406,20 @@ describe_draw(struct view *v, WINDOW *win)
 		return;
 	}
 	textview_draw(&d->text, win, 1, h - 1);
+	tourrun_anchor_win(win, 1, 0, h - 1, w, &d->at_text);
+}
+
+static const char *const describe_anchors[] = { "text", NULL };
+
+static bool
+describe_anchor(struct view *v, const char *name, struct anchor *out)
+{
+	struct describe *d = v->priv;
+
+	if (strcmp(name, "text") != 0 || d->at_text.h <= 0)
+		return false;
+	*out = d->at_text;
+	return true;
 }
 
 static unsigned
@@ -430,6 +446,8 @@ const struct view_ops describe_view = {
 	.close = describe_close,
 	.refresh = describe_refresh,
 	.draw = describe_draw,
+	.anchors = describe_anchors,
+	.anchor = describe_anchor,
 	.action = describe_action,
 	.hints = describe_hints,
 };

@@ -28,6 +28,7 @@
 #include "views/app.h"
 #include "views/kubeview.h"
 #include "views/textview.h"
+#include "views/tourrun.h"
 #include "views/views.h"
 
 #define LOGS_VIEW_MAX 5000
@@ -50,6 +51,7 @@ struct logs {
 	struct textview text;
 	struct prompt *prompt;		/* the filter being typed */
 	char filter_before[256];
+	struct anchor at_log;		/* the log lines, for tours */
 };
 
 static void
@@ -252,6 +254,7 @@ logs_draw(struct view *v, WINDOW *win)
 	} else {
 		textview_draw(&l->text, win, 1, body);
 	}
+	tourrun_anchor_win(win, 1, 0, body, w, &l->at_log);
 	if (l->prompt != NULL)
 		prompt_draw(l->prompt, win, h - 1, 0, w);
 }
@@ -308,6 +311,19 @@ logs_action(struct view *v, enum action a)
 	}
 }
 
+static const char *const logs_anchors[] = { "log", NULL };
+
+static bool
+logs_anchor(struct view *v, const char *name, struct anchor *out)
+{
+	struct logs *l = v->priv;
+
+	if (strcmp(name, "log") != 0 || l->at_log.h <= 0)
+		return false;
+	*out = l->at_log;
+	return true;
+}
+
 const struct view_ops logs_view = {
 	.name = "logs",
 	.help = "Follow a pod's log: the one selected in :pods, or NS/POD",
@@ -315,6 +331,8 @@ const struct view_ops logs_view = {
 	.close = logs_close,
 	.refresh = logs_refresh,
 	.draw = logs_draw,
+	.anchors = logs_anchors,
+	.anchor = logs_anchor,
 	.key = logs_key,
 	.action = logs_action,
 	.hints = logs_hints,

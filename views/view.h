@@ -26,6 +26,14 @@
 struct app;
 struct table;
 
+/*
+ * A rectangle of screen cells a guided tour can point at (tours.md):
+ * absolute screen coordinates, as drawn by the last frame.
+ */
+struct anchor {
+	int y, x, h, w;
+};
+
 /* What an action or a refresh changed (htop's Htop_Reaction). */
 #define REACT_NONE	0x0u
 #define REACT_REDRAW	0x1u	/* draw the view again */
@@ -65,6 +73,18 @@ struct view_ops {
 	struct table *(*table)(struct view *v);
 	/* Key hints for the status line, ended by ACTION_NONE. */
 	const enum action *hints;
+	/*
+	 * Tours: the names of what this view can point at ("summary",
+	 * "pane.alerts"), NULL-terminated; NULL when none.  The app answers
+	 * the chrome ("header", "header.context", "header.health",
+	 * "header.alerts", "crumbs", "hints", "prompt") and, for a view with
+	 * a table, "table", "table.header", "table.selected" and
+	 * "column.<TITLE>" itself: do not list those here.
+	 */
+	const char *const *anchors;
+	/* Where anchor name is in the last frame drawn; false when it is
+	 * not on screen now.  NULL when anchors is NULL. */
+	bool (*anchor)(struct view *v, const char *name, struct anchor *out);
 };
 
 #endif

@@ -17,6 +17,15 @@ extern const struct view_ops audit_view;
 extern const struct view_ops users_view;
 extern const struct view_ops ctx_view;
 extern const struct view_ops login_view;
+/* Applications and their deployments (wizard.h has the rest). */
+extern const struct view_ops apps_view;
+extern const struct view_ops rollouts_view;
+extern const struct view_ops wizard_view;
+extern const struct view_ops tours_view;
+/* Live metrics, notifications and the silence form (views/live.am). */
+extern const struct view_ops metrics_view;
+extern const struct view_ops notifications_view;
+extern const struct view_ops silence_view;
 /* Direct mode: Kubernetes objects (kubeview.h). */
 extern const struct view_ops nodes_view;
 extern const struct view_ops namespaces_view;

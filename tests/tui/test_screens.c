@@ -59,7 +59,9 @@ write_config(const char *url)
 	    home);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
-	fprintf(fp, "current-context: demo\nrefresh: 1s\ncontexts:\n"
+	/* No first-run tour offer: these screens are not about tours. */
+	fprintf(fp, "current-context: demo\nrefresh: 1s\ntour-offer: false\n"
+	    "contexts:\n"
 	    "  demo:\n    hub: %s\n    user: admin@demo.test\n", url);
 	fclose(fp);
 }
@@ -120,6 +122,8 @@ start_cm(int rows, int cols, const char *extra_env, const char *arg)
 	vt_mask(vt, "\\<[0-9]{2}-[0-9]{2} ", "MM-DD ");
 	vt_mask(vt, " *\\<[0-9]+[smhd]\\>", " <t>");
 	vt_mask(vt, "127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:PORT");
+	/* Whether the event stream is up yet when the screen is taken. */
+	vt_mask(vt, " *(live \xe2\x80\xa2 )?updated", " updated");
 	return vt;
 }
 
