@@ -375,12 +375,16 @@ rollout_look(struct kubeclient *kc, const cJSON *in, cJSON **w, cJSON **pods,
 	return st;
 }
 
-/* Did the progress the console shows change since the last look? */
+/*
+ * Did the counts or the health change since the last look?  Pods moving
+ * through their phases show in the details, not as events that would
+ * all read the same.
+ */
 static bool
 rollout_changed(const cJSON *prev, const cJSON *now)
 {
 	static const char *const keys[] = {
-		"replicas", "updated", "ready", "available", "pods", "health",
+		"replicas", "updated", "ready", "available", "health",
 	};
 	size_t i;
 

@@ -28,6 +28,22 @@
 #include "harness.h"
 #include "wf_fixture.h"
 
+/* No progress event repeats the one just before it word for word. */
+static void
+assert_no_repeated_progress(const char *events)
+{
+	const char *p = events, *nl;
+	size_t len;
+
+	while ((p = strstr(p, "rollout_progress|")) != NULL &&
+	    (nl = strchr(p, '\n')) != NULL) {
+		len = (size_t)(nl - p) + 1;
+		if (strncmp(nl + 1, p, len) == 0)
+			fail_msg("repeated event: %.*s", (int)len - 1, p);
+		p = nl + 1;
+	}
+}
+
 /* ---- tests ----------------------------------------------------------- */
 
 /* A deploy runs every step in order, each completed, and records the
@@ -56,6 +72,7 @@ test_deploy(void **state)
 	assert_int_equal(count_events(events, "step_started"), 6);
 	assert_int_equal(count_events(events, "step_completed"), 6);
 	assert_true(count_events(events, "rollout_progress") >= 1);
+	assert_no_repeated_progress(events);
 	assert_int_equal(count_events(events, "succeeded"), 1);
 	assert_int_equal(count_events(events, "failed"), 0);
 	assert_true(strstr(events, "step_started|validate") <
