@@ -10,8 +10,9 @@
  * Tests run in order on one hub and one state directory: the first one
  * logs in and meets the first-run offer; later ones rely on the saved
  * session and progress.  The demo's clusters are labelled simulated, so
- * the hub is in practice mode.  The triage walk acknowledges and
- * resolves a demo alert, so the tests after it do not look at alerts.
+ * the hub is in practice mode.  The two triage walks (80x24, then
+ * 120x40) each acknowledge and resolve a demo critical alert; the
+ * goldens after them show the dashboard with both resolved.
  */
 #include "config.h"
 
@@ -164,36 +165,58 @@ test_walk_120x40(void **state)
 	tourwalk_quit(vt);
 }
 
-/* Triage at 80x24: the demo's clusters are labelled simulated, so the
- * first step has no practice warning; the alert is acknowledged and resolved in the hub by the
- * user's own keys. */
+/* Wait for step n of m and compare it with golden "<prefix>-<n>" of
+ * the size when a prefix is given; only the step counter without. */
 static void
-test_triage_80x24(void **state)
+step_at(struct vt *vt, int n, int m, const char *prefix, const char *size)
 {
-	const char *etcd = "SELECT COUNT(*) FROM cluster_alerts WHERE "
-	    "message LIKE 'etcd member%'";
-	char sql[300];
-	struct vt *vt = tourwalk_start_cm(24, 80, NULL, NULL, NULL);
+	char name[64];
 
+	if (prefix == NULL) {
+		tourwalk_at_step(vt, n, m);
+		return;
+	}
+	snprintf(name, sizeof name, "%s-%d-%s", prefix, n, size);
+	tourwalk_golden_step(vt, n, m, name);
+}
+
+/* The triage walk at rows x cols on the alert whose message starts
+ * with msg on cluster, after down moves in the list; goldens of the
+ * size when golden is not NULL.  The alert is acknowledged and resolved
+ * in the hub by the user's own keys. */
+static void
+walk_triage(int rows, int cols, const char *golden, int down,
+    const char *cluster, const char *msg)
+{
+	char sql[300], want[96], size[16];
+	struct vt *vt = tourwalk_start_cm(rows, cols, NULL, NULL, NULL);
+	int i;
+
+	snprintf(size, sizeof size, "%dx%d", cols, rows);
 	vt_expect_text(vt, "Top issues", WAIT_MS);
 	tourwalk_start_tour(vt, "Triage");
-	tourwalk_golden_step(vt, 1, 7, "tour-triage-1-80x24");
+	step_at(vt, 1, 7, golden, size);
 	assert_false(vt_screen_contains(vt, "Practice mode is off"));
 	vt_send_keys(vt, ":");
 	vt_send_text(vt, "alerts");
 	vt_send_keys(vt, "Enter");
-	tourwalk_golden_step(vt, 2, 7, "tour-triage-2-80x24");
+	step_at(vt, 2, 7, golden, size);
+	vt_expect_text(vt, msg, WAIT_MS);
+	for (i = 0; i < down; i++)
+		vt_send_keys(vt, "j");
 	vt_send_keys(vt, "Tab");
 	tourwalk_at_step(vt, 3, 7);
 	vt_send_keys(vt, "c");
-	vt_expect_text(vt, "alerts  \xe2\x80\xba  dc-amsterdam", WAIT_MS);
-	tourwalk_golden_step(vt, 4, 7, "tour-triage-4-80x24");
+	snprintf(want, sizeof want, "alerts  \xe2\x80\xba  %s", cluster);
+	vt_expect_text(vt, want, WAIT_MS);
+	step_at(vt, 4, 7, golden, size);
 	vt_send_keys(vt, "Escape");
 	tourwalk_at_step(vt, 5, 7);
 	vt_send_keys(vt, "a");
 	vt_expect_text(vt, "alert acknowledged", WAIT_MS);
 	tourwalk_at_step(vt, 6, 7);
-	snprintf(sql, sizeof sql, "%s AND acknowledged_at IS NOT NULL", etcd);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM cluster_alerts WHERE "
+	    "message LIKE '%s%%' AND acknowledged_at IS NOT NULL", msg);
 	assert_int_equal(api_sql_count(tourwalk_srv, sql), 1);
 	vt_send_keys(vt, "r");
 	/* The confirmation is modal: the callout waits behind it. */
@@ -202,11 +225,32 @@ test_triage_80x24(void **state)
 	vt_send_keys(vt, "y");
 	vt_expect_text(vt, "alert resolved", WAIT_MS);
 	tourwalk_at_step(vt, 7, 7);
-	snprintf(sql, sizeof sql, "%s AND status = 'resolved'", etcd);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM cluster_alerts WHERE "
+	    "message LIKE '%s%%' AND status = 'resolved'", msg);
 	assert_int_equal(api_sql_count(tourwalk_srv, sql), 1);
 	vt_send_keys(vt, "Tab");
 	vt_expect_text(vt, "tour \"Triage an alert\" done", WAIT_MS);
 	tourwalk_quit(vt);
+}
+
+/* Triage at 80x24: the demo's clusters are labelled simulated, so the
+ * first step has no practice warning; the newest critical alert (etcd
+ * on dc-amsterdam) is acknowledged and resolved. */
+static void
+test_triage_80x24(void **state)
+{
+	walk_triage(24, 80, "tour-triage", 0, "dc-amsterdam",
+	    "etcd member");
+}
+
+/* Triage at 120x40 on the next critical alert (nodes NotReady on
+ * analytics-gke): the etcd one, resolved, still sorts first, so the
+ * user moves down one row to it. */
+static void
+test_triage_120x40(void **state)
+{
+	walk_triage(40, 120, NULL, 1, "analytics-gke",
+	    "3 of 12 nodes");
 }
 
 /* Quit in the middle of a tour, start again: :tours shows the step it
@@ -332,23 +376,10 @@ test_bad_tour_file(void **state)
 	tourwalk_put_file("tours/broken.yaml", NULL);
 }
 
-/* Direct mode at 120x40 against a kubesim on loopback: practice mode,
- * so no warning; the workload tour walks pods, log and describe, and
- * its progress is kept in the local state database. */
+/* The workload tour from :tours to done: pods, log and describe. */
 static void
-test_inspect_workload_120x40(void **state)
+walk_inspect(struct vt *vt)
 {
-	struct vt *vt;
-
-	if (!sim_up) {
-		print_message("cm-kubesim not built: skipped\n");
-		return;
-	}
-	vt = tourwalk_start_cm(40, 120, NULL, "--kubeconfig", sim.kubeconfig);
-	/* A new place for progress: offered again; "no" declines. */
-	vt_expect_text(vt, "Welcome to ClusterMaster", WAIT_MS);
-	vt_send_keys(vt, "n");
-	assert_true(vt_wait_gone(vt, "Welcome to ClusterMaster", WAIT_MS));
 	tourwalk_start_tour(vt, "Inspect a workload");
 	tourwalk_at_step(vt, 1, 7);
 	assert_true(vt_wait_stable(vt, 500, WAIT_MS));
@@ -371,6 +402,26 @@ test_inspect_workload_120x40(void **state)
 	tourwalk_at_step(vt, 7, 7);
 	vt_send_keys(vt, "Tab");
 	vt_expect_text(vt, "tour \"Inspect a workload\" done", WAIT_MS);
+}
+
+/* Direct mode at 120x40 against a kubesim on loopback: practice mode,
+ * so no warning; the workload tour walks pods, log and describe, and
+ * its progress is kept in the local state database. */
+static void
+test_inspect_workload_120x40(void **state)
+{
+	struct vt *vt;
+
+	if (!sim_up) {
+		print_message("cm-kubesim not built: skipped\n");
+		return;
+	}
+	vt = tourwalk_start_cm(40, 120, NULL, "--kubeconfig", sim.kubeconfig);
+	/* A new place for progress: offered again; "no" declines. */
+	vt_expect_text(vt, "Welcome to ClusterMaster", WAIT_MS);
+	vt_send_keys(vt, "n");
+	assert_true(vt_wait_gone(vt, "Welcome to ClusterMaster", WAIT_MS));
+	walk_inspect(vt);
 	tourwalk_quit(vt);
 
 	vt = tourwalk_start_cm(40, 120, NULL, "--kubeconfig", sim.kubeconfig);
@@ -386,7 +437,24 @@ test_inspect_workload_120x40(void **state)
 	tourwalk_quit(vt);
 }
 
-/* Pick a cluster of the wizard by name and go on. */
+/* The workload tour again at 80x24 in direct mode: no offer (made
+ * once), and Enter on the finished tour walks it over to done. */
+static void
+test_inspect_workload_80x24(void **state)
+{
+	struct vt *vt;
+
+	if (!sim_up) {
+		print_message("cm-kubesim not built: skipped\n");
+		return;
+	}
+	vt = tourwalk_start_cm(24, 80, NULL, "--kubeconfig", sim.kubeconfig);
+	vt_expect_text(vt, "practice", WAIT_MS);
+	assert_true(vt_wait_stable(vt, 500, WAIT_MS));
+	assert_false(vt_screen_contains(vt, "Welcome to ClusterMaster"));
+	walk_inspect(vt);
+	tourwalk_quit(vt);
+}
 
 int
 main(void)
@@ -395,11 +463,13 @@ main(void)
 		cmocka_unit_test(test_offer_and_walk_80x24),
 		cmocka_unit_test(test_walk_120x40),
 		cmocka_unit_test(test_triage_80x24),
+		cmocka_unit_test(test_triage_120x40),
 		cmocka_unit_test(test_progress_survives_restart),
 		cmocka_unit_test(test_resize_mid_tour),
 		cmocka_unit_test(test_monochrome),
 		cmocka_unit_test(test_bad_tour_file),
 		cmocka_unit_test(test_inspect_workload_120x40),
+		cmocka_unit_test(test_inspect_workload_80x24),
 	};
 
 	return cmocka_run_group_tests_name("screens-tours", tests, setup,
