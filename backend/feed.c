@@ -11,6 +11,9 @@
  * it is fetching across the unlocked call.  Completions run on the UI
  * thread in feed_dispatch() with the mutex released, so they may call
  * back into the feed.
+ *
+ * The event-stream side (feed_stream_start and the stream's callbacks)
+ * is in feedlive.c; feed_impl.h holds what the two share.
  */
 #include "config.h"
 
@@ -24,41 +27,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend/feedstream.h"
+#include "backend/feed_impl.h"
 #include "backend/httpc.h"
 #include "backend/state.h"
-#include "backend/streamkinds.h"
 #include "backend/timeutil.h"
 #include "backend/xalloc.h"
 
 #define FEED_INTERVAL_MIN_MS 100
-#define FEED_BACKOFF_BASE_MS 1000
-#define FEED_BACKOFF_MAX_MS 60000
 #define FEED_BACKOFF_FLOOR_MS 50	/* full jitter may draw 0: no spin */
 #define FEED_STREAM_POLL_MS 30000	/* polling while the stream is live */
-#define FEED_STREAM_MIN_MS 1000		/* refetches of a pair, per event */
-
-struct feed_entry {
-	enum source_kind kind;
-	char scope[SOURCE_SCOPE_MAX];
-	int watchers;
-	int interval_ms;
-	struct snapshot *snap;
-	bool loading;
-	bool failing;
-	enum cm_status status;
-	char error[256];
-	int64_t ok_ms;
-	int64_t retry_ms;
-	int64_t due_mono;	/* next fetch, monotonic ms */
-	int fails;		/* consecutive failures */
-	int64_t fetched_mono;	/* last fetch finished, monotonic ms */
-	bool restale;		/* an event came during the fetch */
-	bool in_flight;
-	bool changed;		/* since the last feed_dispatch() */
-	unsigned long seq;
-	struct feed_entry *next;
-};
 
 enum feed_job_type {
 	FEED_JOB_ACT,
@@ -80,38 +57,7 @@ struct feed_job {
 	struct feed_job *next;
 };
 
-struct feed {
-	struct source *src;
-	struct state *cache;
-	char *ctx;
-	void (*notify)(void *arg);
-	void *notify_arg;
-
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cond;
-	atomic_bool stop;
-
-	struct feed_entry *entries;
-	struct feed_job *jobs;		/* FIFO: head */
-	struct feed_job **jobs_tail;
-	struct feed_job *done;		/* FIFO: head */
-	struct feed_job **done_tail;
-	bool online;
-	int backoff_base_ms;
-	int backoff_max_ms;
-
-	/* The live stream (feed_stream_start); sauth is its credentials,
-	 * copied from the source on the network thread. */
-	struct feedstream *stream;
-	struct source_stream sauth;
-	bool sauth_ok;
-	bool sauth_dirty;	/* the network thread should copy them */
-	enum feedstream_state sstate;
-	bool schanged;		/* sstate moved since feed_dispatch() */
-};
-
-static void
+void
 feed_notify(struct feed *f)
 {
 	if (f->notify != NULL)
@@ -283,36 +229,6 @@ feed_wait(struct feed *f, int64_t wake_mono)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_cond_timedwait(&f->cond, &f->mu, &ts);
-}
-
-/*
- * Network thread: copy the source's stream credentials for the stream
- * thread (a fetch may have refreshed the token).  Caller does not hold
- * mu.
- */
-static void
-feed_stream_auth(struct feed *f)
-{
-	struct source_stream *ss;
-	struct cm_err err;
-	bool ok;
-
-	if (f->src->ops->stream == NULL)
-		return;
-	pthread_mutex_lock(&f->mu);
-	ok = f->stream != NULL;
-	f->sauth_dirty = false;
-	pthread_mutex_unlock(&f->mu);
-	if (!ok)
-		return;
-	ss = xcalloc(1, sizeof *ss);
-	ok = f->src->ops->stream(f->src, ss, &err) == CM_OK;
-	pthread_mutex_lock(&f->mu);
-	f->sauth = *ss;
-	f->sauth_ok = ok;
-	pthread_mutex_unlock(&f->mu);
-	memset(ss, 0, sizeof *ss);
-	free(ss);
 }
 
 static void
@@ -714,148 +630,4 @@ feed_online(struct feed *f)
 	on = f->online;
 	pthread_mutex_unlock(&f->mu);
 	return on;
-}
-
-/* ---- the live stream ---- */
-
-/* Make e due within FEED_STREAM_MIN_MS of its last fetch; caller holds
- * f->mu. */
-static void
-feed_stale(struct feed_entry *e, int64_t now)
-{
-	int64_t due;
-
-	if (e->watchers <= 0)
-		return;
-	if (e->in_flight) {
-		e->restale = true;
-		return;
-	}
-	due = e->fetched_mono + FEED_STREAM_MIN_MS;
-	if (due < now)
-		due = now;
-	if (e->due_mono > due)
-		e->due_mono = due;
-}
-
-static bool
-feed_stream_auth_cb(void *arg, struct source_stream *out)
-{
-	struct feed *f = arg;
-	bool ok;
-
-	pthread_mutex_lock(&f->mu);
-	/* No session yet: nothing to open the stream with. */
-	ok = f->sauth_ok && f->sauth.token[0] != '\0';
-	if (ok)
-		*out = f->sauth;
-	pthread_mutex_unlock(&f->mu);
-	return ok;
-}
-
-static void
-feed_stream_event_cb(void *arg, const struct sse_event *ev)
-{
-	struct feed *f = arg;
-	bool kinds[SOURCE_KIND_COUNT];
-	struct feed_entry *e;
-	int64_t now = time_mono_ms();
-	bool all;
-
-	all = !streamkinds_of(ev->type, kinds);
-	pthread_mutex_lock(&f->mu);
-	for (e = f->entries; e != NULL; e = e->next)
-		if (all || kinds[e->kind])
-			feed_stale(e, now);
-	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->mu);
-}
-
-static void
-feed_stream_state_cb(void *arg, enum feedstream_state st, bool resumed)
-{
-	struct feed *f = arg;
-	struct feed_entry *e;
-	int64_t now = time_mono_ms(), due;
-	enum feedstream_state was;
-
-	pthread_mutex_lock(&f->mu);
-	was = f->sstate;
-	f->sstate = st;
-	f->schanged = true;
-	for (e = f->entries; e != NULL; e = e->next) {
-		if (st == FEEDSTREAM_LIVE && resumed) {
-			/* Events may have been missed: re-list. */
-			feed_stale(e, now);
-		} else if (was == FEEDSTREAM_LIVE && st != FEEDSTREAM_LIVE &&
-		    !e->in_flight && !e->failing) {
-			/* Back to polling at each pair's own pace. */
-			due = e->fetched_mono + e->interval_ms;
-			if (e->due_mono > due)
-				e->due_mono = due;
-		}
-	}
-	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->mu);
-	feed_notify(f);
-}
-
-static void
-feed_stream_unauthorized_cb(void *arg)
-{
-	struct feed *f = arg;
-	struct feed_entry *e;
-
-	/* Any fetch refreshes the session's token; the stream then takes
-	 * it on its next attempt. */
-	pthread_mutex_lock(&f->mu);
-	for (e = f->entries; e != NULL; e = e->next) {
-		if (e->watchers > 0) {
-			feed_stale(e, time_mono_ms());
-			break;
-		}
-	}
-	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->mu);
-}
-
-static const struct feedstream_ops feed_stream_ops = {
-	.auth = feed_stream_auth_cb,
-	.event = feed_stream_event_cb,
-	.state = feed_stream_state_cb,
-	.unauthorized = feed_stream_unauthorized_cb,
-};
-
-void
-feed_stream_start(struct feed *f, int base_ms, int max_ms)
-{
-	struct feedstream *s;
-
-	if (f->stream != NULL || f->src->ops->stream == NULL)
-		return;
-	pthread_mutex_lock(&f->mu);
-	f->sstate = FEEDSTREAM_CONNECTING;
-	f->schanged = true;
-	pthread_mutex_unlock(&f->mu);
-	/* Until the network thread has copied the credentials the stream
-	 * thread waits for them. */
-	s = feedstream_start(&feed_stream_ops, f,
-	    base_ms > 0 ? base_ms : FEED_BACKOFF_BASE_MS,
-	    max_ms > 0 ? max_ms : FEED_BACKOFF_MAX_MS);
-	pthread_mutex_lock(&f->mu);
-	f->stream = s;
-	f->sauth_dirty = true;
-	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->mu);
-}
-
-enum feedstream_state
-feed_stream_state(struct feed *f)
-{
-	enum feedstream_state st;
-
-	pthread_mutex_lock(&f->mu);
-	st = f->stream != NULL ? f->sstate : FEEDSTREAM_OFF;
-	pthread_mutex_unlock(&f->mu);
-	return st;
 }

@@ -103,7 +103,7 @@ void http_resp_done(struct http_resp *resp);
  * client takes them, parking the connection (no thread, no polling)
  * while nothing is queued.  At most cap bytes wait unsent: a write past
  * that cuts the client loose (its connection is closed) rather than
- * letting it hold the hub's memory.  Implemented in server.c; only the
+ * letting it hold the hub's memory.  Implemented in stream.c; only the
  * server's own requests can stream.
  */
 

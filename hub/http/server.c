@@ -13,15 +13,9 @@
  * and written to the access log.  No TLS here (a proxy in front), no
  * routing, no authentication: dispatch does that.
  *
- * Streamed answers (http_resp_stream, for Server-Sent Events) are MHD
- * callback responses over a byte queue.  When the queue is empty the
- * content reader suspends the connection, so an idle stream costs no
- * thread and no polling; http_stream_write resumes it.  A stream whose
- * queue would pass its cap is cut: the reader ends the body with an
- * error, and a connection stuck in a write to a client that stopped
- * reading is shut down so MHD notices.  MHD forbids stopping the daemon
- * with suspended connections, so server_stop ends and resumes every live
- * stream first.
+ * Streamed answers (Server-Sent Events) live in stream.c: this file only
+ * hands them to MHD (server_stream_response), and tells stream.c when
+ * their connection ends and when the server stops.
  */
 #include "config.h"
 
@@ -51,39 +45,11 @@
 #include "hub/http/http.h"
 #include "hub/http/metrics.h"
 #include "hub/http/router.h"
+#include "hub/http/server_impl.h"
 
 #define SERVER_LISTEN_BACKLOG 1024
 #define SERVER_OPTIONS_MAX 8
 #define SERVER_BODY_CHUNK 4096
-/* Bytes a streamed answer hands MHD at a time, and the socket send
- * buffer of a stream (what the kernel may hold for a slow client). */
-#define SERVER_STREAM_BLOCK (16 * 1024)
-#define SERVER_STREAM_SNDBUF (64 * 1024)
-
-struct server {
-	struct MHD_Daemon *daemon;
-	struct hub *hub;
-	server_dispatch_fn dispatch;
-	size_t body_max;
-	pthread_mutex_t streams_lock;
-	struct http_stream *streams;	/* live ones, for server_stop */
-};
-
-struct http_stream {
-	pthread_mutex_t lock;
-	int refs;
-	struct server *srv;		/* set when the server takes it */
-	struct MHD_Connection *conn;
-	int fd;
-	char *buf;			/* bytes [head, len) are queued */
-	size_t head, len, alloc;
-	size_t cap;
-	bool suspended;			/* by our content reader */
-	bool ended;			/* no more writes */
-	bool cut;			/* ended over the cap: drop the rest */
-	bool closed;			/* the connection is gone */
-	struct http_stream *prev, *next;	/* srv->streams */
-};
 
 /* Per-request state, from MHD's first call to its completion callback. */
 struct server_request {
@@ -328,242 +294,6 @@ server_request_new(struct server *srv, struct MHD_Connection *conn)
 	return sr;
 }
 
-/* ---- streamed answers ------------------------------------------------ */
-
-struct http_stream *
-http_resp_stream(struct http_resp *resp, const struct http_req *req,
-    int status, const char *content_type, size_t cap)
-{
-	struct http_stream *s = xcalloc(1, sizeof *s);
-	const union MHD_ConnectionInfo *ci = NULL;
-	int sndbuf = SERVER_STREAM_SNDBUF;
-
-	pthread_mutex_init(&s->lock, NULL);
-	s->refs = 1;
-	s->fd = -1;
-	s->cap = cap > 0 ? cap : 1;
-	s->conn = req->conn;
-	if (s->conn != NULL)
-		ci = MHD_get_connection_info(s->conn,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci != NULL) {
-		s->fd = ci->connect_fd;
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
-		    sizeof sndbuf);
-	}
-	resp->status = status;
-	resp->content_type = content_type;
-	free(resp->body);
-	resp->body = NULL;
-	resp->body_len = 0;
-	http_stream_unref(resp->stream);
-	resp->stream = s;
-	return s;
-}
-
-/* Let MHD run a parked connection again; s->lock held. */
-static void
-server_stream_wake(struct http_stream *s)
-{
-	if (s->suspended && !s->closed) {
-		s->suspended = false;
-		MHD_resume_connection(s->conn);
-	}
-}
-
-/* Drop what is queued and close the connection; s->lock held. */
-static void
-server_stream_cut(struct http_stream *s)
-{
-	s->ended = s->cut = true;
-	free(s->buf);
-	s->buf = NULL;
-	s->head = s->len = s->alloc = 0;
-	if (s->suspended)
-		server_stream_wake(s);
-	else if (s->srv != NULL && !s->closed && s->fd >= 0)
-		shutdown(s->fd, SHUT_RDWR);
-}
-
-void
-http_stream_cut(struct http_stream *s)
-{
-	pthread_mutex_lock(&s->lock);
-	if (!s->closed && !s->cut)
-		server_stream_cut(s);
-	pthread_mutex_unlock(&s->lock);
-}
-
-enum cm_status
-http_stream_write(struct http_stream *s, const char *data, size_t len)
-{
-	size_t queued;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->ended || s->closed) {
-		pthread_mutex_unlock(&s->lock);
-		return CM_IO;
-	}
-	queued = s->len - s->head;
-	if (len > s->cap || queued > s->cap - len) {
-		server_stream_cut(s);
-		pthread_mutex_unlock(&s->lock);
-		return CM_TOO_LARGE;
-	}
-	if (s->head > 0 && s->len + len > s->alloc) {
-		memmove(s->buf, s->buf + s->head, queued);
-		s->head = 0;
-		s->len = queued;
-	}
-	if (s->len + len > s->alloc) {
-		s->alloc = s->alloc ? s->alloc : 4096;
-		while (s->alloc < s->len + len)
-			s->alloc *= 2;
-		s->buf = xrealloc(s->buf, s->alloc);
-	}
-	memcpy(s->buf + s->len, data, len);
-	s->len += len;
-	server_stream_wake(s);
-	pthread_mutex_unlock(&s->lock);
-	return CM_OK;
-}
-
-bool
-http_stream_ended(struct http_stream *s)
-{
-	bool ended;
-
-	pthread_mutex_lock(&s->lock);
-	ended = s->ended || s->closed;
-	pthread_mutex_unlock(&s->lock);
-	return ended;
-}
-
-size_t
-http_stream_pending(struct http_stream *s)
-{
-	size_t n;
-
-	pthread_mutex_lock(&s->lock);
-	n = s->len - s->head;
-	pthread_mutex_unlock(&s->lock);
-	return n;
-}
-
-void
-http_stream_end(struct http_stream *s)
-{
-	pthread_mutex_lock(&s->lock);
-	s->ended = true;
-	server_stream_wake(s);
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-http_stream_unref(struct http_stream *s)
-{
-	int left;
-
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	left = --s->refs;
-	pthread_mutex_unlock(&s->lock);
-	if (left > 0)
-		return;
-	pthread_mutex_destroy(&s->lock);
-	free(s->buf);
-	free(s);
-}
-
-/* MHD's content reader: hand over what is queued, or park. */
-static ssize_t
-server_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct http_stream *s = cls;
-	size_t n;
-
-	(void)pos;
-	pthread_mutex_lock(&s->lock);
-	if (s->cut || s->closed) {
-		pthread_mutex_unlock(&s->lock);
-		return MHD_CONTENT_READER_END_WITH_ERROR;
-	}
-	n = s->len - s->head;
-	if (n == 0) {
-		if (s->ended) {
-			pthread_mutex_unlock(&s->lock);
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		}
-		s->suspended = true;
-		MHD_suspend_connection(s->conn);
-		pthread_mutex_unlock(&s->lock);
-		return 0;
-	}
-	if (n > max)
-		n = max;
-	memcpy(buf, s->buf + s->head, n);
-	s->head += n;
-	if (s->head == s->len)
-		s->head = s->len = 0;
-	pthread_mutex_unlock(&s->lock);
-	return (ssize_t)n;
-}
-
-/* MHD is done with the response: drop its reference. */
-static void
-server_stream_free(void *cls)
-{
-	http_stream_unref(cls);
-}
-
-/* The connection of s ended: never touch it again. */
-static void
-server_stream_closed(struct server *srv, struct http_stream *s)
-{
-	pthread_mutex_lock(&srv->streams_lock);
-	if (s->prev != NULL)
-		s->prev->next = s->next;
-	else if (srv->streams == s)
-		srv->streams = s->next;
-	if (s->next != NULL)
-		s->next->prev = s->prev;
-	s->prev = s->next = NULL;
-	pthread_mutex_unlock(&srv->streams_lock);
-	pthread_mutex_lock(&s->lock);
-	s->closed = s->ended = true;
-	s->suspended = false;
-	pthread_mutex_unlock(&s->lock);
-	http_stream_unref(s);
-}
-
-/* Build the MHD response of a streamed answer and take s over. */
-static struct MHD_Response *
-server_stream_response(struct server *srv, struct server_request *sr,
-    struct http_stream *s)
-{
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
-	    SERVER_STREAM_BLOCK, server_stream_read, s, server_stream_free);
-	if (r == NULL)
-		return NULL;
-	pthread_mutex_lock(&s->lock);
-	s->refs += 2;		/* the response's and the request's */
-	s->srv = srv;
-	pthread_mutex_unlock(&s->lock);
-	sr->stream = s;
-	pthread_mutex_lock(&srv->streams_lock);
-	s->next = srv->streams;
-	if (s->next != NULL)
-		s->next->prev = s;
-	srv->streams = s;
-	pthread_mutex_unlock(&srv->streams_lock);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	MHD_add_response_header(r, "X-Accel-Buffering", "no");
-	return r;
-}
-
 /* Hand the response to MHD; the body's ownership moves to MHD. */
 static enum MHD_Result
 server_queue(struct server *srv, struct server_request *sr,
@@ -578,11 +308,12 @@ server_queue(struct server *srv, struct server_request *sr,
 	if (resp->stream != NULL) {
 		s = resp->stream;
 		resp->stream = NULL;
-		r = server_stream_response(srv, sr, s);
+		r = server_stream_response(srv, s);
 		if (r == NULL) {
 			http_stream_end(s);
 			return MHD_NO;
 		}
+		sr->stream = s;
 	} else if (resp->body != NULL) {
 		r = MHD_create_response_from_buffer(resp->body_len, resp->body,
 		    MHD_RESPMEM_MUST_FREE);
@@ -795,17 +526,13 @@ server_start(struct hub *hub, server_dispatch_fn dispatch,
 void
 server_stop(struct server *srv)
 {
-	struct http_stream *s;
 	MHD_socket fd;
 
 	if (srv == NULL)
 		return;
 	fd = MHD_quiesce_daemon(srv->daemon);
 	/* MHD must not stop with a connection parked: end them all. */
-	pthread_mutex_lock(&srv->streams_lock);
-	for (s = srv->streams; s != NULL; s = s->next)
-		http_stream_end(s);
-	pthread_mutex_unlock(&srv->streams_lock);
+	server_stream_end_all(srv);
 	MHD_stop_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
