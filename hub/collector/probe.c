@@ -403,19 +403,47 @@ probe_node_page(void *arg, struct kube_page *page)
 	return true;
 }
 
-/* True when any status of a list has state.waiting.reason
- * CrashLoopBackOff. */
+/*
+ * A container that crashed this recently, and has restarted a few times,
+ * is still crash-looping while it runs again between two back-offs:
+ * otherwise the alert would resolve and fire again at every restart.
+ */
+#define PROBE_CRASH_WINDOW_MS (10 * 60 * 1000)
+#define PROBE_CRASH_RESTARTS 3
+
+/*
+ * True when a container of a status list is crash-looping: waiting with
+ * reason CrashLoopBackOff, or restarted at least PROBE_CRASH_RESTARTS
+ * times with its last run ended by a failure within the window.
+ */
 static bool
-probe_crashing(const cJSON *statuses)
+probe_crashing(const cJSON *statuses, int64_t now_ms)
 {
-	const cJSON *cs, *waiting;
-	const char *reason;
+	const cJSON *cs, *state, *last, *restarts;
+	const char *reason, *finished;
+	struct cm_err err;
+	int64_t ms;
 
 	cJSON_ArrayForEach(cs, statuses) {
-		waiting = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(cs, "state"), "waiting");
-		reason = probe_str(waiting, "reason");
+		state = cJSON_GetObjectItemCaseSensitive(cs, "state");
+		reason = probe_str(cJSON_GetObjectItemCaseSensitive(state,
+		    "waiting"), "reason");
 		if (reason != NULL && strcmp(reason, "CrashLoopBackOff") == 0)
+			return true;
+		restarts = cJSON_GetObjectItemCaseSensitive(cs,
+		    "restartCount");
+		last = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cs, "lastState"),
+		    "terminated");
+		finished = probe_str(last, "finishedAt");
+		if (cJSON_IsNumber(restarts) &&
+		    restarts->valuedouble >= PROBE_CRASH_RESTARTS &&
+		    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(last,
+		    "exitCode")) &&
+		    cJSON_GetObjectItemCaseSensitive(last,
+		    "exitCode")->valuedouble != 0 && finished != NULL &&
+		    time_parse_rfc3339(finished, &ms, &err) == CM_OK &&
+		    now_ms - ms < PROBE_CRASH_WINDOW_MS)
 			return true;
 	}
 	return false;
@@ -459,9 +487,9 @@ probe_pod(struct probe_pods *pp, const cJSON *pod)
 		h->pods_failed++;
 	}
 	if (probe_crashing(cJSON_GetObjectItemCaseSensitive(st,
-	    "containerStatuses")) ||
+	    "containerStatuses"), pp->now_ms) ||
 	    probe_crashing(cJSON_GetObjectItemCaseSensitive(st,
-	    "initContainerStatuses"))) {
+	    "initContainerStatuses"), pp->now_ms)) {
 		if (++h->crashlooping <= COLLECTOR_POD_NAMES)
 			probe_name_add(h->crashing, sizeof h->crashing, full);
 	}

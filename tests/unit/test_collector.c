@@ -43,6 +43,12 @@
 #define CRASHING \
 	",\"containerStatuses\":[{\"name\":\"c\",\"state\":{\"waiting\":" \
 	"{\"reason\":\"CrashLoopBackOff\"}}}]"
+/* Running again between two back-offs: restarted, last run failed at
+ * the given time. */
+#define RESTARTED(restarts, exitcode, finished) \
+	",\"containerStatuses\":[{\"name\":\"c\",\"restartCount\":" \
+	restarts ",\"state\":{\"running\":{}},\"lastState\":{\"terminated\":" \
+	"{\"exitCode\":" exitcode ",\"finishedAt\":\"" finished "\"}}}]"
 #define LIST(kind, items) \
 	"{\"kind\":\"" kind "\",\"apiVersion\":\"v1\",\"metadata\":" \
 	"{\"resourceVersion\":\"10\"},\"items\":[" items "]}"
@@ -382,6 +388,38 @@ test_probe_counts(void **state)
 	stub_stop(s);
 }
 
+/* A container running again after repeated recent failures still counts
+ * as crash-looping; an old failure, few restarts or a clean exit do not. */
+static void
+test_probe_restarted_crash(void **state)
+{
+	struct stub *s = stub_start();
+	struct kubeclient *kc = token_client(stub_url(s), NULL);
+	struct cluster_health h;
+	struct cm_err err;
+	int64_t now;
+
+	(void)state;
+	assert_int_equal(time_parse_rfc3339("2030-01-01T00:30:00Z", &now,
+	    &err), CM_OK);
+	push_poll(s, NODES_3_READY, LIST("PodList",
+	    POD("a", "recent", "Running", "2030-01-01T00:00:00Z",
+	    RESTARTED("5", "1", "2030-01-01T00:28:00Z")) ","
+	    POD("a", "old", "Running", "2030-01-01T00:00:00Z",
+	    RESTARTED("5", "1", "2030-01-01T00:10:00Z")) ","
+	    POD("a", "once", "Running", "2030-01-01T00:00:00Z",
+	    RESTARTED("1", "1", "2030-01-01T00:29:00Z")) ","
+	    POD("a", "clean", "Running", "2030-01-01T00:00:00Z",
+	    RESTARTED("5", "0", "2030-01-01T00:29:00Z"))));
+	probe_cluster(kc, now, &h);
+	assert_true(h.pods_known);
+	assert_int_equal(h.pods, 4);
+	assert_int_equal(h.crashlooping, 1);
+	assert_string_equal(h.crashing, "a/recent");
+	kubeclient_free(kc);
+	stub_stop(s);
+}
+
 /* Pods come in pages: the continue token is followed and every page
  * counted. */
 static void
@@ -622,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_upgrade_parse),
 		cmocka_unit_test(test_client_refuses_kubeconfig),
 		cmocka_unit_test(test_probe_counts),
+		cmocka_unit_test(test_probe_restarted_crash),
 		cmocka_unit_test(test_probe_pages),
 		cmocka_unit_test(test_probe_errors),
 		cmocka_unit_test(test_probe_unreachable),
