@@ -857,16 +857,14 @@ static enum cm_status
 hubclient_get_of(struct hubclient *hc, const char *what, const char *id,
     const char *suffix, cJSON **out, struct cm_err *err)
 {
-	char *esc, *path;
+	char *path;
 	enum cm_status st;
 
 	if (id == NULL || id[0] == '\0')
 		return cm_err_set(err, CM_VALIDATION, "id", "no %s id", what);
-	esc = hubclient_escape(id);
-	path = xasprintf("/api/v1/%s/%s%s", what, esc, suffix);
+	path = hubclient_obj_path(what, id, suffix);
 	st = hubclient_get(hc, path, NULL, out, NULL, NULL, err);
 	free(path);
-	free(esc);
 	return st;
 }
 
@@ -939,17 +937,15 @@ enum cm_status
 hubclient_silence_delete(struct hubclient *hc, const char *id,
     struct cm_err *err)
 {
-	char *esc, *path;
+	char *path;
 	enum cm_status st;
 
 	if (id == NULL || id[0] == '\0')
 		return cm_err_set(err, CM_VALIDATION, "id", "no silence id");
-	esc = hubclient_escape(id);
-	path = xasprintf("/api/v1/silences/%s", esc);
+	path = hubclient_obj_path("silences", id, "");
 	st = hubclient_call_auth(hc, "DELETE", path, NULL, NULL, NULL, NULL,
 	    NULL, err);
 	free(path);
-	free(esc);
 	return st;
 }
 

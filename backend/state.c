@@ -399,6 +399,19 @@ state_db_err(struct state *st, struct cm_err *err)
 	    sqlite3_errmsg(st->db));
 }
 
+/* Prepare sql on the open database (lock held); none is the message of
+ * the CM_NOT_FOUND when there is no database. */
+static enum cm_status
+state_prepare(struct state *st, const char *sql, const char *none,
+    sqlite3_stmt **stmt, struct cm_err *err)
+{
+	if (st->db == NULL)
+		return cm_err_set(err, CM_NOT_FOUND, NULL, "%s", none);
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return state_db_err(st, err);
+	return CM_OK;
+}
+
 enum cm_status
 state_cache_put(struct state *st, const char *context,
     const struct snapshot *s, struct cm_err *err)
@@ -421,14 +434,8 @@ state_cache_put(struct state *st, const char *context,
 	if (data == NULL)
 		fatal("cJSON_PrintUnformatted: out of memory");
 	pthread_mutex_lock(&st->mu);
-	if (st->db == NULL) {
-		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no cache");
+	if ((rc = state_prepare(st, sql, "no cache", &stmt, err)) != CM_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		rc = state_db_err(st, err);
-		goto out;
-	}
 	sqlite3_bind_text(stmt, 1, context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, s->scope, -1, SQLITE_STATIC);
@@ -460,14 +467,8 @@ state_cache_get(struct state *st, const char *context, enum source_kind kind,
 	if (kname == NULL || context == NULL)
 		return cm_err_set(err, CM_NOT_FOUND, NULL, "not cached");
 	pthread_mutex_lock(&st->mu);
-	if (st->db == NULL) {
-		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no cache");
+	if ((rc = state_prepare(st, sql, "no cache", &stmt, err)) != CM_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		rc = state_db_err(st, err);
-		goto out;
-	}
 	sqlite3_bind_text(stmt, 1, context, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, kname, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, scope != NULL ? scope : "", -1,
@@ -637,14 +638,9 @@ state_tour_list(struct state *st, const char *context, cJSON **out,
 	*out = cJSON_CreateObject();
 	items = cJSON_AddArrayToObject(*out, "items");
 	pthread_mutex_lock(&st->mu);
-	if (st->db == NULL) {
-		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no state database");
+	if ((rc = state_prepare(st, sql, "no state database", &stmt,
+	    err)) != CM_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		rc = state_db_err(st, err);
-		goto out;
-	}
 	sqlite3_bind_text(stmt, 1, context != NULL ? context : "", -1,
 	    SQLITE_STATIC);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -699,14 +695,9 @@ state_tour_record(struct state *st, const char *context, const char *tour,
 		return cm_err_set(err, CM_VALIDATION, "tour_name",
 		    "no tour or a negative step");
 	pthread_mutex_lock(&st->mu);
-	if (st->db == NULL) {
-		rc = cm_err_set(err, CM_NOT_FOUND, NULL, "no state database");
+	if ((rc = state_prepare(st, sql, "no state database", &stmt,
+	    err)) != CM_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		rc = state_db_err(st, err);
-		goto out;
-	}
 	sqlite3_bind_text(stmt, 1, context != NULL ? context : "", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, tour, -1, SQLITE_STATIC);

@@ -99,23 +99,16 @@ history_list(struct hub *hub, const struct principal *p, const char *id,
 	struct store_tx *tx = NULL;
 	struct store_rows *rows = NULL;
 	enum cm_status st;
-	int rc;
+	bool found;
 
 	*out = NULL;
 	if ((st = store_tx_begin(hub->store, STORE_READ, &tx, err)) != CM_OK)
 		return st;
-	st = store_query(tx, &q_alert, STORE_ARGS(STORE_TEXT(id),
-	    STORE_TEXT(p->tenant_id)), &rows, err);
+	st = store_exists(tx, &q_alert, STORE_ARGS(STORE_TEXT(id),
+	    STORE_TEXT(p->tenant_id)), &found, err);
 	if (st != CM_OK)
 		goto out;
-	rc = store_rows_next(rows, err);
-	store_rows_close(rows);
-	rows = NULL;
-	if (rc < 0) {
-		st = err->status;
-		goto out;
-	}
-	if (rc == 0) {
+	if (!found) {
 		st = cm_err_set(err, CM_NOT_FOUND, "id", "no such alert");
 		goto out;
 	}

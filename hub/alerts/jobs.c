@@ -20,6 +20,7 @@
 #include "backend/xalloc.h"
 #include "hub/alerts/muting.h"
 #include "hub/core/hub.h"
+#include "hub/core/nap.h"
 #include "hub/store/store.h"
 
 /* Seconds between two trims of the outbox, and rows per delete. */
@@ -110,15 +111,11 @@ struct jobs *
 jobs_start(struct hub *hub, struct cm_err *err)
 {
 	struct jobs *j = xcalloc(1, sizeof *j);
-	pthread_condattr_t attr;
 	int rc;
 
 	j->hub = hub;
 	pthread_mutex_init(&j->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	nap_cond_init(&j->cond);
 	rc = pthread_create(&j->thread, NULL, jobs_main, j);
 	if (rc != 0) {
 		cm_err_set(err, CM_INTERNAL, NULL, "cannot start the alerting "

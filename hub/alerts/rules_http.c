@@ -61,25 +61,35 @@ rules_ensure(struct hub *hub, const char *tenant, struct cm_err *err)
 	return st;
 }
 
-static void
-rules_audit(struct audit_entry *e, struct http_req *req, const char *action,
-    const char *id, const cJSON *details)
-{
-	api_audit_init(e, req, action, "alert_rule", id);
-	e->tenant_id = req->principal->tenant_id;
-	e->user_id = req->principal->user_id;
-	e->success = true;
-	e->details = details;
-}
-
-/* Commit tx and kick the stream when alerts changed. */
+/*
+ * Audit action on rule id (its name, and alerts_resolved unless resolved
+ * is NULL) in tx, then commit it, kicking the stream when alerts were
+ * resolved.  tx is consumed either way.
+ */
 static enum cm_status
-rules_commit(struct store_tx *tx, size_t resolved, struct cm_err *err)
+rules_finish(struct store_tx *tx, struct http_req *req, const char *action,
+    const char *id, const char *name, const size_t *resolved,
+    struct cm_err *err)
 {
-	enum cm_status st = store_tx_commit(tx, err);
+	struct audit_entry e;
+	cJSON *details = cJSON_CreateObject();
+	enum cm_status st;
 
-	if (st == CM_OK && resolved > 0)
+	cJSON_AddStringToObject(details, "name", name);
+	if (resolved != NULL)
+		cJSON_AddNumberToObject(details, "alerts_resolved",
+		    (double)*resolved);
+	api_audit_init(&e, req, action, "alert_rule", id);
+	e.tenant_id = req->principal->tenant_id;
+	e.user_id = req->principal->user_id;
+	e.success = true;
+	e.details = details;
+	if ((st = audit_write(tx, &e, err)) != CM_OK)
+		store_tx_rollback(tx);
+	else if ((st = store_tx_commit(tx, err)) == CM_OK &&
+	    resolved != NULL && *resolved > 0)
 		events_kick();
+	cJSON_Delete(details);
 	return st;
 }
 
@@ -119,10 +129,9 @@ rules_create_handler(struct hub *hub, struct http_req *req,
 	const char *tenant = req->principal->tenant_id;
 	struct store_tx *tx = NULL;
 	struct store_rows *rows = NULL;
-	struct audit_entry e;
 	struct rule r;
 	struct cm_err err;
-	cJSON *body, *out = NULL, *details = NULL;
+	cJSON *body, *out = NULL;
 	int64_t now = time_now_ms();
 	enum cm_status st;
 	int rc;
@@ -150,12 +159,8 @@ rules_create_handler(struct hub *hub, struct http_req *req,
 		goto out;
 	r.created_at = r.updated_at = now;
 	out = rules_json(&r);
-	details = cJSON_CreateObject();
-	cJSON_AddStringToObject(details, "name", r.name);
-	rules_audit(&e, req, "alert_rules.create", r.id, details);
-	if ((st = audit_write(tx, &e, &err)) != CM_OK)
-		goto out;
-	st = rules_commit(tx, 0, &err);
+	st = rules_finish(tx, req, "alert_rules.create", r.id, r.name, NULL,
+	    &err);
 	tx = NULL;
 out:
 	store_tx_rollback(tx);
@@ -165,7 +170,6 @@ out:
 	}
 	api_reply(resp, st, 201, out, &err);
 	rules_done(&r);
-	cJSON_Delete(details);
 	cJSON_Delete(body);
 }
 
@@ -202,10 +206,9 @@ rules_update_handler(struct hub *hub, struct http_req *req,
 {
 	const char *tenant = req->principal->tenant_id;
 	struct store_tx *tx = NULL;
-	struct audit_entry e;
 	struct rule base, r;
 	struct cm_err err;
-	cJSON *body = NULL, *out = NULL, *details = NULL;
+	cJSON *body = NULL, *out = NULL;
 	int64_t now = time_now_ms();
 	size_t resolved = 0;
 	const char *id;
@@ -228,13 +231,8 @@ rules_update_handler(struct hub *hub, struct http_req *req,
 		goto out;
 	r.updated_at = now;
 	out = rules_json(&r);
-	details = cJSON_CreateObject();
-	cJSON_AddStringToObject(details, "name", r.name);
-	cJSON_AddNumberToObject(details, "alerts_resolved", (double)resolved);
-	rules_audit(&e, req, "alert_rules.update", id, details);
-	if ((st = audit_write(tx, &e, &err)) != CM_OK)
-		goto out;
-	st = rules_commit(tx, resolved, &err);
+	st = rules_finish(tx, req, "alert_rules.update", id, r.name, &resolved,
+	    &err);
 	tx = NULL;
 out:
 	store_tx_rollback(tx);
@@ -245,7 +243,6 @@ out:
 	api_reply(resp, st, 200, out, &err);
 	rules_done(&base);
 	rules_done(&r);
-	cJSON_Delete(details);
 	cJSON_Delete(body);
 }
 
@@ -255,10 +252,8 @@ rules_delete_handler(struct hub *hub, struct http_req *req,
 {
 	const char *tenant = req->principal->tenant_id;
 	struct store_tx *tx = NULL;
-	struct audit_entry e;
 	struct rule r;
 	struct cm_err err;
-	cJSON *details = NULL;
 	int64_t now = time_now_ms();
 	size_t resolved = 0;
 	const char *id;
@@ -281,18 +276,12 @@ rules_delete_handler(struct hub *hub, struct http_req *req,
 	    (st = store_exec(tx, &q_delete, STORE_ARGS(STORE_TEXT(id),
 	    STORE_TEXT(tenant)), NULL, &err)) != CM_OK)
 		goto out;
-	details = cJSON_CreateObject();
-	cJSON_AddStringToObject(details, "name", r.name);
-	cJSON_AddNumberToObject(details, "alerts_resolved", (double)resolved);
-	rules_audit(&e, req, "alert_rules.delete", id, details);
-	if ((st = audit_write(tx, &e, &err)) != CM_OK)
-		goto out;
-	st = rules_commit(tx, resolved, &err);
+	st = rules_finish(tx, req, "alert_rules.delete", id, r.name, &resolved,
+	    &err);
 	tx = NULL;
 out:
 	store_tx_rollback(tx);
 	rules_done(&r);
-	cJSON_Delete(details);
 	if (st != CM_OK) {
 		api_reply(resp, st, 204, NULL, &err);
 		return;

@@ -258,6 +258,54 @@ api_page_rows(struct store_rows *rows, const struct api_page *page,
 	return CM_OK;
 }
 
+enum cm_status
+api_fetch_one(struct store_tx *tx, const struct store_query *q,
+    const char *id, const char *tenant, api_row_fn row_fn, const char *what,
+    cJSON **out, struct cm_err *err)
+{
+	struct store_rows *rows = NULL;
+	enum cm_status st;
+	int rc;
+
+	*out = NULL;
+	st = store_query(tx, q, STORE_ARGS(STORE_TEXT(id),
+	    STORE_TEXT(tenant)), &rows, err);
+	if (st != CM_OK)
+		return st;
+	rc = store_rows_next(rows, err);
+	if (rc == 1)
+		*out = row_fn(rows);
+	store_rows_close(rows);
+	if (rc < 0)
+		return err->status;
+	if (rc == 0)
+		return cm_err_set(err, CM_NOT_FOUND, "id", "no such %s", what);
+	return CM_OK;
+}
+
+enum cm_status
+api_check_name(const char *name, size_t max, struct cm_err *err)
+{
+	size_t len = strlen(name), i;
+	char c;
+
+	if (len == 0 || len > max)
+		return cm_err_set(err, CM_VALIDATION, "name",
+		    "name must be 1 to %zu characters", max);
+	for (i = 0; i < len; i++) {
+		c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-'))
+			return cm_err_set(err, CM_VALIDATION, "name",
+			    "name may contain only lowercase letters, digits "
+			    "and '-'");
+	}
+	if (name[0] == '-' || name[len - 1] == '-')
+		return cm_err_set(err, CM_VALIDATION, "name",
+		    "name must start and end with a letter or digit");
+	return CM_OK;
+}
+
 void
 api_audit_init(struct audit_entry *e, const struct http_req *req,
     const char *action, const char *resource_type, const char *resource_id)

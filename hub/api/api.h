@@ -10,6 +10,7 @@
 #define CM_HUB_API_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -19,7 +20,9 @@
 
 struct hub;
 struct audit_entry;
+struct store_query;
 struct store_rows;
+struct store_tx;
 
 /*
  * The request path: route, authenticate, rate-limit, authorise, run the
@@ -80,6 +83,22 @@ typedef cJSON *(*api_row_fn)(struct store_rows *rows);
 enum cm_status api_page_rows(struct store_rows *rows,
     const struct api_page *page, api_row_fn row_fn, int key_col,
     cJSON **out, struct cm_err *err);
+
+/*
+ * Run q with $1 = id, $2 = tenant in tx and build *out (the caller's)
+ * from its row with row_fn; CM_NOT_FOUND on "id" ("no such <what>")
+ * when there is no row, *out NULL on every failure.
+ */
+enum cm_status api_fetch_one(struct store_tx *tx, const struct store_query *q,
+    const char *id, const char *tenant, api_row_fn row_fn, const char *what,
+    cJSON **out, struct cm_err *err);
+
+/*
+ * Check a resource name: 1 to max lowercase letters, digits and '-',
+ * starting and ending with a letter or digit; CM_VALIDATION on "name".
+ */
+enum cm_status api_check_name(const char *name, size_t max,
+    struct cm_err *err);
 
 /* Fill the who/where of an audit entry from the request. */
 void api_audit_init(struct audit_entry *e, const struct http_req *req,

@@ -126,44 +126,14 @@ apps_audit(struct store_tx *tx, const struct principal *p,
     const char *resource_type, const char *resource_id,
     const cJSON *details, struct cm_err *err)
 {
-	struct audit_entry e;
-
-	memset(&e, 0, sizeof e);
-	e.tenant_id = p->tenant_id;
-	e.user_id = p->user_id;
-	e.action = action;
-	e.resource_type = resource_type;
-	e.resource_id = resource_id;
-	e.success = true;
-	e.details = details;
-	if (origin != NULL) {
-		e.ip = origin->ip;
-		e.request_id = origin->request_id;
-	}
-	return audit_write(tx, &e, err);
+	return audit_write_as(tx, p, origin, action, resource_type,
+	    resource_id, details, err);
 }
 
 enum cm_status
 apps_check_name(const char *name, struct cm_err *err)
 {
-	size_t len = strlen(name), i;
-	char c;
-
-	if (len == 0 || len > APP_NAME_MAX)
-		return cm_err_set(err, CM_VALIDATION, "name",
-		    "name must be 1 to %d characters", APP_NAME_MAX);
-	for (i = 0; i < len; i++) {
-		c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-'))
-			return cm_err_set(err, CM_VALIDATION, "name",
-			    "name may contain only lowercase letters, digits "
-			    "and '-'");
-	}
-	if (name[0] == '-' || name[len - 1] == '-')
-		return cm_err_set(err, CM_VALIDATION, "name",
-		    "name must start and end with a letter or digit");
-	return CM_OK;
+	return api_check_name(name, APP_NAME_MAX, err);
 }
 
 enum cm_status

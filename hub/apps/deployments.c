@@ -169,25 +169,8 @@ static enum cm_status
 deployments_fetch(struct store_tx *tx, const char *tenant, const char *id,
     cJSON **out, struct cm_err *err)
 {
-	struct store_rows *rows = NULL;
-	enum cm_status st;
-	int rc;
-
-	*out = NULL;
-	st = store_query(tx, &q_get, STORE_ARGS(STORE_TEXT(id),
-	    STORE_TEXT(tenant)), &rows, err);
-	if (st != CM_OK)
-		return st;
-	rc = store_rows_next(rows, err);
-	if (rc == 1)
-		*out = deployments_row_json(rows);
-	store_rows_close(rows);
-	if (rc < 0)
-		return err->status;
-	if (rc == 0)
-		return cm_err_set(err, CM_NOT_FOUND, "id",
-		    "no such deployment");
-	return CM_OK;
+	return api_fetch_one(tx, &q_get, id, tenant, deployments_row_json,
+	    "deployment", out, err);
 }
 
 /* An optional UUID query parameter; anything else is 422 naming it. */

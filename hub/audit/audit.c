@@ -17,6 +17,7 @@
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "hub/api/api.h"
+#include "hub/auth/principal.h"
 #include "hub/core/hub.h"
 #include "hub/http/http.h"
 #include "hub/store/store.h"
@@ -66,6 +67,29 @@ audit_write(struct store_tx *tx, const struct audit_entry *e,
 	    STORE_TEXT(e->request_id), STORE_INT(time_now_ms())), NULL, err);
 	free(details);
 	return st;
+}
+
+enum cm_status
+audit_write_as(struct store_tx *tx, const struct principal *p,
+    const struct audit_entry *origin, const char *action,
+    const char *resource_type, const char *resource_id,
+    const cJSON *details, struct cm_err *err)
+{
+	struct audit_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.tenant_id = p->tenant_id;
+	e.user_id = p->user_id;
+	e.action = action;
+	e.resource_type = resource_type;
+	e.resource_id = resource_id;
+	e.success = true;
+	e.details = details;
+	if (origin != NULL) {
+		e.ip = origin->ip;
+		e.request_id = origin->request_id;
+	}
+	return audit_write(tx, &e, err);
 }
 
 void

@@ -21,6 +21,7 @@ struct hub;
 struct store_tx;
 struct http_req;
 struct http_resp;
+struct principal;
 
 struct audit_entry {
 	const char *tenant_id;		/* may be NULL (unknown login) */
@@ -37,6 +38,15 @@ struct audit_entry {
 /* Append an audit row inside tx. */
 enum cm_status audit_write(struct store_tx *tx, const struct audit_entry *e,
     struct cm_err *err);
+
+/*
+ * Append inside tx the audit row of p's successful action on a resource,
+ * with the ip and request id of origin (NULL: none).  details is borrowed.
+ */
+enum cm_status audit_write_as(struct store_tx *tx, const struct principal *p,
+    const struct audit_entry *origin, const char *action,
+    const char *resource_type, const char *resource_id,
+    const cJSON *details, struct cm_err *err);
 
 /* Append an audit row in its own transaction; failures go to stderr. */
 void audit_write_now(struct hub *hub, const struct audit_entry *e);

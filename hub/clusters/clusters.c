@@ -186,24 +186,8 @@ static enum cm_status
 clusters_fetch(struct store_tx *tx, const char *tenant, const char *id,
     cJSON **out, struct cm_err *err)
 {
-	struct store_rows *rows = NULL;
-	enum cm_status st;
-	int rc;
-
-	*out = NULL;
-	st = store_query(tx, &q_get, STORE_ARGS(STORE_TEXT(id),
-	    STORE_TEXT(tenant)), &rows, err);
-	if (st != CM_OK)
-		return st;
-	rc = store_rows_next(rows, err);
-	if (rc == 1)
-		*out = clusters_row_json(rows);
-	store_rows_close(rows);
-	if (rc < 0)
-		return err->status;
-	if (rc == 0)
-		return cm_err_set(err, CM_NOT_FOUND, "id", "no such cluster");
-	return CM_OK;
+	return api_fetch_one(tx, &q_get, id, tenant, clusters_row_json,
+	    "cluster", out, err);
 }
 
 enum cm_status
@@ -274,21 +258,8 @@ clusters_audit(struct store_tx *tx, const struct principal *p,
     const struct audit_entry *origin, const char *action,
     const char *cluster_id, const cJSON *details, struct cm_err *err)
 {
-	struct audit_entry e;
-
-	memset(&e, 0, sizeof e);
-	e.tenant_id = p->tenant_id;
-	e.user_id = p->user_id;
-	e.action = action;
-	e.resource_type = "cluster";
-	e.resource_id = cluster_id;
-	e.success = true;
-	e.details = details;
-	if (origin != NULL) {
-		e.ip = origin->ip;
-		e.request_id = origin->request_id;
-	}
-	return audit_write(tx, &e, err);
+	return audit_write_as(tx, p, origin, action, "cluster", cluster_id,
+	    details, err);
 }
 
 /* Store (or, when in has none, remove) the sealed credentials of id. */

@@ -25,6 +25,7 @@
 
 #include "backend/json.h"
 #include "backend/xalloc.h"
+#include "hub/api/api.h"
 #include "hub/metrics/metrics.h"
 
 #define CRED_TOKEN_MAX 16384
@@ -54,24 +55,7 @@ static const char *const cred_kinds[] = {
 enum cm_status
 clusters_check_name(const char *name, struct cm_err *err)
 {
-	size_t len = strlen(name), i;
-	char c;
-
-	if (len == 0 || len > CLUSTER_NAME_MAX)
-		return cm_err_set(err, CM_VALIDATION, "name",
-		    "name must be 1 to %d characters", CLUSTER_NAME_MAX);
-	for (i = 0; i < len; i++) {
-		c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-'))
-			return cm_err_set(err, CM_VALIDATION, "name",
-			    "name may contain only lowercase letters, digits "
-			    "and '-'");
-	}
-	if (name[0] == '-' || name[len - 1] == '-')
-		return cm_err_set(err, CM_VALIDATION, "name",
-		    "name must start and end with a letter or digit");
-	return CM_OK;
+	return api_check_name(name, CLUSTER_NAME_MAX, err);
 }
 
 enum cm_status

@@ -39,7 +39,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend/json.h"
 #include "backend/kube/kubeclient.h"
@@ -48,6 +47,7 @@
 #include "backend/xalloc.h"
 #include "hub/alerts/engine.h"
 #include "hub/core/hub.h"
+#include "hub/core/nap.h"
 #include "hub/events/events.h"
 #include "hub/metrics/metrics.h"
 #include "hub/store/store.h"
@@ -533,20 +533,13 @@ static void *
 collector_main(void *arg)
 {
 	struct collector *c = arg;
-	struct timespec ts;
 	int64_t start, deadline;
 
 	while (!atomic_load(&c->stop)) {
 		start = time_mono_ms();
 		collector_round(c);
 		deadline = start + (int64_t)c->hub->cfg.collect_interval * 1000;
-		pthread_mutex_lock(&c->lock);
-		while (!atomic_load(&c->stop) && time_mono_ms() < deadline) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += 1;
-			pthread_cond_timedwait(&c->cond, &c->lock, &ts);
-		}
-		pthread_mutex_unlock(&c->lock);
+		nap_until(&c->lock, &c->cond, &c->stop, deadline);
 	}
 	return NULL;
 }
@@ -555,7 +548,6 @@ struct collector *
 collector_start(struct hub *hub, struct cm_err *err)
 {
 	struct collector *c = xcalloc(1, sizeof *c);
-	pthread_condattr_t attr;
 	int rc;
 
 	c->hub = hub;
@@ -569,10 +561,7 @@ collector_start(struct hub *hub, struct cm_err *err)
 	c->opts.cancel = &c->stop;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->round, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&c->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	nap_cond_init(&c->cond);
 	rc = pthread_create(&c->thread, NULL, collector_main, c);
 	if (rc != 0) {
 		cm_err_set(err, CM_INTERNAL, NULL, "cannot start the collector "
@@ -591,10 +580,7 @@ collector_stop(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&c->lock);
-	atomic_store(&c->stop, true);
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
+	nap_stop(&c->lock, &c->cond, &c->stop);
 	pthread_join(c->thread, NULL);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);

@@ -5,11 +5,9 @@
 
 #include "hub/events/events.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "hub/core/kick.h"
 #include "hub/store/store.h"
 
 static const struct store_query q_emit = {
@@ -34,39 +32,16 @@ events_emit(struct store_tx *tx, const char *tenant, const char *type,
 	return st;
 }
 
-static pthread_mutex_t kick_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t kick_cond = PTHREAD_COND_INITIALIZER;
-static uint64_t kicks;
+static struct kick events_kicks = KICK_INITIALIZER;
 
 void
 events_kick(void)
 {
-	pthread_mutex_lock(&kick_lock);
-	kicks++;
-	pthread_cond_broadcast(&kick_cond);
-	pthread_mutex_unlock(&kick_lock);
+	kick_signal(&events_kicks);
 }
 
 uint64_t
 events_wait(uint64_t seen, int timeout_ms)
 {
-	struct timespec until;
-	uint64_t now;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&kick_lock);
-	while (kicks == seen) {
-		if (pthread_cond_timedwait(&kick_cond, &kick_lock,
-		    &until) == ETIMEDOUT)
-			break;
-	}
-	now = kicks;
-	pthread_mutex_unlock(&kick_lock);
-	return now;
+	return kick_wait(&events_kicks, seen, timeout_ms);
 }

@@ -202,20 +202,8 @@ static enum cm_status
 ingest_owned(struct store_tx *tx, const struct store_query *q,
     const char *id, const char *tenant, bool *found, struct cm_err *err)
 {
-	struct store_rows *rows = NULL;
-	enum cm_status st;
-	int rc;
-
-	st = store_query(tx, q, STORE_ARGS(STORE_TEXT(id), STORE_TEXT(tenant)),
-	    &rows, err);
-	if (st != CM_OK)
-		return st;
-	rc = store_rows_next(rows, err);
-	store_rows_close(rows);
-	if (rc < 0)
-		return err->status;
-	*found = rc == 1;
-	return CM_OK;
+	return store_exists(tx, q, STORE_ARGS(STORE_TEXT(id),
+	    STORE_TEXT(tenant)), found, err);
 }
 
 /*

@@ -24,12 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend/timeutil.h"
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
 #include "hub/core/hub.h"
+#include "hub/core/nap.h"
 #include "hub/store/store.h"
 
 #define RETENTION_BATCH 1000
@@ -196,7 +196,6 @@ static void *
 retention_main(void *arg)
 {
 	struct metrics_retention *r = arg;
-	struct timespec ts;
 	struct cm_err err;
 	int64_t deadline;
 
@@ -208,13 +207,7 @@ retention_main(void *arg)
 			    err.msg);
 		deadline = time_mono_ms() +
 		    (int64_t)r->hub->cfg.metrics_retention_interval * 1000;
-		pthread_mutex_lock(&r->lock);
-		while (!atomic_load(&r->stop) && time_mono_ms() < deadline) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += 1;
-			pthread_cond_timedwait(&r->cond, &r->lock, &ts);
-		}
-		pthread_mutex_unlock(&r->lock);
+		nap_until(&r->lock, &r->cond, &r->stop, deadline);
 	}
 	return NULL;
 }
@@ -223,16 +216,12 @@ struct metrics_retention *
 metrics_retention_start(struct hub *hub, struct cm_err *err)
 {
 	struct metrics_retention *r = xcalloc(1, sizeof *r);
-	pthread_condattr_t attr;
 	int rc;
 
 	r->hub = hub;
 	atomic_init(&r->stop, false);
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	nap_cond_init(&r->cond);
 	rc = pthread_create(&r->thread, NULL, retention_main, r);
 	if (rc != 0) {
 		cm_err_set(err, CM_INTERNAL, NULL, "cannot start the metrics "
@@ -250,10 +239,7 @@ metrics_retention_stop(struct metrics_retention *r)
 {
 	if (r == NULL)
 		return;
-	pthread_mutex_lock(&r->lock);
-	atomic_store(&r->stop, true);
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
+	nap_stop(&r->lock, &r->cond, &r->stop);
 	pthread_join(r->thread, NULL);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->lock);

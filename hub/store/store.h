@@ -112,6 +112,11 @@ enum cm_status store_query(struct store_tx *tx, const struct store_query *q,
     const struct store_arg *args, size_t nargs, struct store_rows **out,
     struct cm_err *err);
 
+/* Run a query and set *found when it returns at least one row. */
+enum cm_status store_exists(struct store_tx *tx, const struct store_query *q,
+    const struct store_arg *args, size_t nargs, bool *found,
+    struct cm_err *err);
+
 /* Advance: 1 = a row is ready, 0 = done, -1 = error (err filled). */
 int store_rows_next(struct store_rows *rows, struct cm_err *err);
 

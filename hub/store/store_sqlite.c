@@ -677,6 +677,27 @@ store_rows_is_null(struct store_rows *rows, int col)
 	return sqlite3_column_type(rows->stmt, col) == SQLITE_NULL;
 }
 
+enum cm_status
+store_exists(struct store_tx *tx, const struct store_query *q,
+    const struct store_arg *args, size_t nargs, bool *found,
+    struct cm_err *err)
+{
+	struct store_rows *rows = NULL;
+	enum cm_status st;
+	int rc;
+
+	*found = false;
+	st = store_query(tx, q, args, nargs, &rows, err);
+	if (st != CM_OK)
+		return st;
+	rc = store_rows_next(rows, err);
+	store_rows_close(rows);
+	if (rc < 0)
+		return err->status;
+	*found = rc == 1;
+	return CM_OK;
+}
+
 void
 store_rows_close(struct store_rows *rows)
 {

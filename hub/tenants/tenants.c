@@ -187,12 +187,10 @@ tenants_create(struct hub *hub, const struct principal *p,
 {
 	char id[UUID_STR_LEN + 1];
 	struct store_tx *tx = NULL;
-	struct store_rows *rows = NULL;
-	struct audit_entry e;
 	char *trimmed = NULL;
 	cJSON *d = NULL;
 	enum cm_status st;
-	int rc;
+	bool found;
 
 	*out = NULL;
 	if (!IS_PA(p))
@@ -208,18 +206,11 @@ tenants_create(struct hub *hub, const struct principal *p,
 	uuid_v7(id);
 	if ((st = store_tx_begin(hub->store, STORE_WRITE, &tx, err)) != CM_OK)
 		goto out;
-	st = store_query(tx, &q_name_taken, STORE_ARGS(STORE_TEXT(trimmed)),
-	    &rows, err);
+	st = store_exists(tx, &q_name_taken, STORE_ARGS(STORE_TEXT(trimmed)),
+	    &found, err);
 	if (st != CM_OK)
 		goto out;
-	rc = store_rows_next(rows, err);
-	store_rows_close(rows);
-	rows = NULL;
-	if (rc < 0) {
-		st = err->status;
-		goto out;
-	}
-	if (rc == 1) {
+	if (found) {
 		st = cm_err_set(err, CM_CONFLICT, "name",
 		    "a tenant named \"%.120s\" already exists", trimmed);
 		goto out;
@@ -237,19 +228,8 @@ tenants_create(struct hub *hub, const struct principal *p,
 
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "name", trimmed);
-	memset(&e, 0, sizeof e);
-	if (origin != NULL) {
-		e.ip = origin->ip;
-		e.request_id = origin->request_id;
-	}
-	e.tenant_id = p->tenant_id;
-	e.user_id = p->user_id;
-	e.action = "tenants.create";
-	e.resource_type = "tenant";
-	e.resource_id = id;
-	e.success = true;
-	e.details = d;
-	if ((st = audit_write(tx, &e, err)) != CM_OK)
+	if ((st = audit_write_as(tx, p, origin, "tenants.create", "tenant",
+	    id, d, err)) != CM_OK)
 		goto out;
 	if ((st = tenants_fetch(tx, id, out, err)) != CM_OK)
 		goto out;
@@ -260,7 +240,6 @@ out:
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	store_rows_close(rows);
 	store_tx_rollback(tx);
 	cJSON_Delete(d);
 	free(trimmed);

@@ -478,15 +478,13 @@ users_create(struct hub *hub, const struct principal *p,
 	    p->tenant_id;
 	char id[UUID_STR_LEN + 1];
 	struct store_tx *tx = NULL;
-	struct store_rows *rows = NULL;
 	struct audit_entry e;
 	int64_t now = time_now_ms();
 	char *hash = NULL;
 	cJSON *d = NULL;
 	enum cm_status st;
 	enum role role;
-	bool denied;
-	int rc;
+	bool denied, found;
 
 	*out = NULL;
 	if ((st = users_create_check(p, in, &role, &denied, err)) != CM_OK) {
@@ -503,18 +501,11 @@ users_create(struct hub *hub, const struct principal *p,
 	if ((st = store_tx_begin(hub->store, STORE_WRITE, &tx, err)) != CM_OK)
 		goto out;
 	if (in->tenant_id != NULL) {
-		st = store_query(tx, &q_tenant_exists,
-		    STORE_ARGS(STORE_TEXT(tenant)), &rows, err);
+		st = store_exists(tx, &q_tenant_exists,
+		    STORE_ARGS(STORE_TEXT(tenant)), &found, err);
 		if (st != CM_OK)
 			goto out;
-		rc = store_rows_next(rows, err);
-		store_rows_close(rows);
-		rows = NULL;
-		if (rc < 0) {
-			st = err->status;
-			goto out;
-		}
-		if (rc == 0) {
+		if (!found) {
 			st = cm_err_set(err, CM_VALIDATION, "tenant_id",
 			    "no tenant has the id %s", tenant);
 			goto out;
@@ -547,7 +538,6 @@ out:
 		cJSON_Delete(*out);
 		*out = NULL;
 	}
-	store_rows_close(rows);
 	store_tx_rollback(tx);
 	cJSON_Delete(d);
 	free(hash);

@@ -43,6 +43,7 @@
 #include "backend/uuid.h"
 #include "backend/xalloc.h"
 #include "hub/core/hub.h"
+#include "hub/core/nap.h"
 #include "hub/events/events.h"
 #include "hub/store/store.h"
 #include "hub/workflow/journal.h"
@@ -569,7 +570,6 @@ struct worker *
 worker_start(struct hub *hub, struct cm_err *err)
 {
 	struct worker *w = xcalloc(1, sizeof *w);
-	pthread_condattr_t attr;
 	char id[UUID_STR_LEN + 1];
 	size_t i;
 	int rc = 0;
@@ -586,10 +586,7 @@ worker_start(struct hub *hub, struct cm_err *err)
 	w->opts.max_retries = 1;
 	w->opts.cancel = &w->stop;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &attr);
-	pthread_condattr_destroy(&attr);
+	nap_cond_init(&w->cond);
 	w->threads = xcalloc((size_t)hub->cfg.worker_threads,
 	    sizeof *w->threads);
 	/* under the lock: the heartbeat reads nthreads */
@@ -624,10 +621,7 @@ worker_stop(struct worker *w)
 
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	atomic_store(&w->stop, true);
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	nap_stop(&w->lock, &w->cond, &w->stop);
 	workflow_kick();
 	for (i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i].thread, NULL);

@@ -6,11 +6,8 @@
 
 #include "hub/workflow/workflow.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <time.h>
-
 #include "backend/uuid.h"
+#include "hub/core/kick.h"
 #include "hub/store/store.h"
 
 /* The forward steps of every deployment, in order. */
@@ -46,39 +43,16 @@ workflow_plan(struct store_tx *tx, const char *deployment_id, int64_t now_ms,
 	return CM_OK;
 }
 
-static pthread_mutex_t kick_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t kick_cond = PTHREAD_COND_INITIALIZER;
-static uint64_t kicks;
+static struct kick workflow_kicks = KICK_INITIALIZER;
 
 void
 workflow_kick(void)
 {
-	pthread_mutex_lock(&kick_lock);
-	kicks++;
-	pthread_cond_broadcast(&kick_cond);
-	pthread_mutex_unlock(&kick_lock);
+	kick_signal(&workflow_kicks);
 }
 
 uint64_t
 workflow_wait(uint64_t seen, int timeout_ms)
 {
-	struct timespec until;
-	uint64_t now;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&kick_lock);
-	while (kicks == seen) {
-		if (pthread_cond_timedwait(&kick_cond, &kick_lock,
-		    &until) == ETIMEDOUT)
-			break;
-	}
-	now = kicks;
-	pthread_mutex_unlock(&kick_lock);
-	return now;
+	return kick_wait(&workflow_kicks, seen, timeout_ms);
 }

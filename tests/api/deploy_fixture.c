@@ -44,42 +44,6 @@ static const char schema[] =
 	"\"replicas\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10,"
 	"\"default\":2},\"tag\":{\"type\":\"string\",\"default\":\"1.27\"}}}";
 
-const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-long long
-sql_count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
-
-void
-sql_exec(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	api_sql_exec(srv, sql);
-	free(sql);
-}
-
 char *
 cluster_id(const char *token, const char *name)
 {
@@ -90,8 +54,8 @@ cluster_id(const char *token, const char *name)
 
 	assert_int_equal(r->status, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items"))
-		if (strcmp(jstr(it, "name"), name) == 0)
-			id = strdup(jstr(it, "id"));
+		if (strcmp(api_jstr(it, "name"), name) == 0)
+			id = strdup(api_jstr(it, "id"));
 	assert_non_null(id);
 	api_resp_free(r);
 	free(path);
@@ -118,14 +82,14 @@ accepted(struct api_resp *r)
 	if (r->status != 202)
 		fail_msg("%ld %s", r->status, r->body);
 	assert_int_equal(cJSON_GetArraySize(r->json), 3);
-	assert_string_equal(jstr(r->json, "status"), "pending");
-	assert_string_equal(jstr(r->json, "message"), "Deployment initiated");
-	assert_non_null(jstr(r->json, "deployment_id"));
-	loc = api_fmt("/api/v1/deployments/%s", jstr(r->json,
+	assert_string_equal(api_jstr(r->json, "status"), "pending");
+	assert_string_equal(api_jstr(r->json, "message"), "Deployment initiated");
+	assert_non_null(api_jstr(r->json, "deployment_id"));
+	loc = api_fmt("/api/v1/deployments/%s", api_jstr(r->json,
 	    "deployment_id"));
 	assert_string_equal(api_resp_header(r, "Location"), loc);
 	free(loc);
-	return strdup(jstr(r->json, "deployment_id"));
+	return strdup(api_jstr(r->json, "deployment_id"));
 }
 
 char *
@@ -181,7 +145,7 @@ deploy_fixture_setup(void **state)
 	padmin = api_user_token(srv, "platform-admin");
 	r = api_call(srv, "POST", APPS, admin, "{\"name\":\"shopfront\"}");
 	assert_int_equal(r->status, 201);
-	app = strdup(jstr(r->json, "id"));
+	app = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	add_version("1.0.0");
 	add_version("1.1.0");

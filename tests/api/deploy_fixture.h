@@ -29,15 +29,11 @@ extern char *globex_cluster;		/* globex-prod, another tenant's */
 int deploy_fixture_setup(void **state);
 int deploy_fixture_teardown(void **state);
 
-/* The string member key of o, or NULL. */
-const char *jstr(const cJSON *o, const char *key);
+/* A COUNT(*)-style query built with printf, on srv's sqlite file. */
+#define sql_count(...) api_count_fmt(srv, __VA_ARGS__)
 
-/* Run a COUNT(*)-style query on the hub's sqlite file. */
-long long sql_count(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-/* Run SQL on the hub's sqlite file; asserts success. */
-void sql_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* SQL built with printf, run on srv's sqlite file; asserts success. */
+#define sql_exec(...) api_sql_fmt(srv, __VA_ARGS__)
 
 /* The id of the demo cluster called name (caller frees). */
 char *cluster_id(const char *token, const char *name);

@@ -486,3 +486,48 @@ api_sql_exec(struct api_server *s, const char *sql)
 		fail_msg("%s: %s", sql, msg);
 	sqlite3_close(db);
 }
+
+long long
+api_count_fmt(struct api_server *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+	long long n;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&sql, fmt, ap) >= 0);
+	va_end(ap);
+	n = api_sql_count(s, sql);
+	free(sql);
+	return n;
+}
+
+void
+api_sql_fmt(struct api_server *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&sql, fmt, ap) >= 0);
+	va_end(ap);
+	api_sql_exec(s, sql);
+	free(sql);
+}
+
+const char *
+api_jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *
+api_items(const struct api_resp *r)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "items");
+
+	assert_true(cJSON_IsArray(a));
+	return a;
+}

@@ -99,4 +99,18 @@ void api_sql_exec(struct api_server *s, const char *sql);
 /* printf into a static-free heap string (caller frees). */
 char *api_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* api_sql_count with the query built by printf; returns column 0. */
+long long api_count_fmt(struct api_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* api_sql_exec with the statements built by printf; asserts success. */
+void api_sql_fmt(struct api_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The string member key of o (borrowed from o), or NULL. */
+const char *api_jstr(const cJSON *o, const char *key);
+
+/* The "items" array of a list response (borrowed); asserts it is one. */
+const cJSON *api_items(const struct api_resp *r);
+
 #endif

@@ -25,6 +25,9 @@
 
 #define PAGE_GUARD 1000
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define sql_count(...) api_count_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 static char *admin_tok;
 static char *operator_tok;
@@ -38,14 +41,6 @@ static const char *const alert_keys[] = {
 	"acknowledged_by", "resolved_at", "resolved_by", "created_at",
 	"updated_at", NULL,
 };
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static bool
 jbool(const cJSON *o, const char *key)
@@ -95,7 +90,7 @@ expect_field(const struct api_resp *r, long status, const char *name,
 	api_expect_error(r, status, name);
 	d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
 	if (field != NULL) {
-		const char *f = jstr(d, "field");
+		const char *f = api_jstr(d, "field");
 
 		if (f == NULL || strcmp(f, field) != 0)
 			fail_msg("expected field \"%s\": %s", field, r->body);
@@ -135,7 +130,7 @@ list_all(const char *path, const char *token, int limit, bool id_desc)
 		if (cJSON_IsString(next))
 			assert_int_equal(n, limit);
 		cJSON_ArrayForEach(it, items) {
-			const char *id = jstr(it, "id");
+			const char *id = api_jstr(it, "id");
 
 			assert_non_null(id);
 			if (id_desc && prev != NULL &&
@@ -166,7 +161,7 @@ count_where(const cJSON *arr, const char *key, const char *value)
 	int n = 0;
 
 	cJSON_ArrayForEach(it, arr) {
-		const char *v = jstr(it, key);
+		const char *v = api_jstr(it, key);
 
 		if ((value == NULL && v == NULL) ||
 		    (value != NULL && v != NULL && strcmp(v, value) == 0))
@@ -200,14 +195,14 @@ pick_alert(const char *token, const char *status, int acked,
 	char *id = NULL;
 
 	cJSON_ArrayForEach(it, all) {
-		if (strcmp(jstr(it, "status"), status) != 0)
+		if (strcmp(api_jstr(it, "status"), status) != 0)
 			continue;
 		if (acked >= 0 && jbool(it, "acknowledged") != (acked == 1))
 			continue;
 		if (severity != NULL &&
-		    strcmp(jstr(it, "severity"), severity) != 0)
+		    strcmp(api_jstr(it, "severity"), severity) != 0)
 			continue;
-		id = strdup(jstr(it, "id"));
+		id = strdup(api_jstr(it, "id"));
 		break;
 	}
 	cJSON_Delete(all);
@@ -226,28 +221,10 @@ find_alert(const char *token, const char *id)
 	cJSON *found = NULL;
 
 	cJSON_ArrayForEach(it, all)
-		if (strcmp(jstr(it, "id"), id) == 0)
+		if (strcmp(api_jstr(it, "id"), id) == 0)
 			found = cJSON_Duplicate(it, true);
 	cJSON_Delete(all);
 	return found;
-}
-
-static long long
-sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long long
-sql_count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
 }
 
 static struct api_resp *
@@ -311,24 +288,24 @@ test_list_shape(void **state)
 			if (!cJSON_HasObjectItem(it, alert_keys[i]))
 				fail_msg("alert lacks \"%s\"", alert_keys[i]);
 		if (tenant == NULL)
-			tenant = jstr(it, "tenant_id");
-		assert_string_equal(jstr(it, "tenant_id"), tenant);
-		assert_non_null(jstr(it, "cluster_name"));
-		assert_non_null(jstr(it, "alert_type"));
-		assert_non_null(jstr(it, "message"));
-		assert_non_null(jstr(it, "created_at"));
-		assert_non_null(jstr(it, "updated_at"));
+			tenant = api_jstr(it, "tenant_id");
+		assert_string_equal(api_jstr(it, "tenant_id"), tenant);
+		assert_non_null(api_jstr(it, "cluster_name"));
+		assert_non_null(api_jstr(it, "alert_type"));
+		assert_non_null(api_jstr(it, "message"));
+		assert_non_null(api_jstr(it, "created_at"));
+		assert_non_null(api_jstr(it, "updated_at"));
 		assert_true(strstr("info warning critical",
-		    jstr(it, "severity")) != NULL);
-		if (strcmp(jstr(it, "status"), "resolved") == 0) {
-			assert_non_null(jstr(it, "resolved_at"));
+		    api_jstr(it, "severity")) != NULL);
+		if (strcmp(api_jstr(it, "status"), "resolved") == 0) {
+			assert_non_null(api_jstr(it, "resolved_at"));
 		} else {
-			assert_string_equal(jstr(it, "status"), "active");
+			assert_string_equal(api_jstr(it, "status"), "active");
 			assert_true(cJSON_IsNull(cJSON_GetObjectItem(it,
 			    "resolved_at")));
 		}
 		assert_int_equal(jbool(it, "acknowledged"),
-		    jstr(it, "acknowledged_at") != NULL);
+		    api_jstr(it, "acknowledged_at") != NULL);
 	}
 	cJSON_Delete(all);
 }
@@ -383,7 +360,7 @@ test_list_filters(void **state)
 
 	/* Every cluster that has alerts, one by one. */
 	cJSON_ArrayForEach(it, all) {
-		cluster = jstr(it, "cluster_id");
+		cluster = api_jstr(it, "cluster_id");
 		path = api_fmt("/api/v1/alerts?cluster_id=%s", cluster);
 		sub = list_all(path, admin_tok, 500, true);
 		assert_int_equal(cJSON_GetArraySize(sub),
@@ -401,7 +378,7 @@ test_list_filters(void **state)
 	    "&acknowledged=false", admin_tok, 500, true);
 	n = 0;
 	cJSON_ArrayForEach(it, active)
-		if (strcmp(jstr(it, "severity"), "critical") == 0 &&
+		if (strcmp(api_jstr(it, "severity"), "critical") == 0 &&
 		    !jbool(it, "acknowledged"))
 			n++;
 	assert_true(n > 0);
@@ -462,8 +439,8 @@ test_list_paging(void **state)
 		assert_int_equal(cJSON_GetArraySize(paged), n);
 		for (i = 0; i < n; i++)
 			assert_string_equal(
-			    jstr(cJSON_GetArrayItem(paged, i), "id"),
-			    jstr(cJSON_GetArrayItem(whole, i), "id"));
+			    api_jstr(cJSON_GetArrayItem(paged, i), "id"),
+			    api_jstr(cJSON_GetArrayItem(whole, i), "id"));
 		cJSON_Delete(paged);
 	}
 	/* A page of exactly all items has no next page. */
@@ -501,7 +478,7 @@ test_cluster_alerts(void **state)
 
 	assert_true(cJSON_GetArraySize(gx) > 0);
 	cJSON_ArrayForEach(it, all) {
-		cluster = jstr(it, "cluster_id");
+		cluster = api_jstr(it, "cluster_id");
 		path = api_fmt("/api/v1/clusters/%s/alerts", cluster);
 		sub = list_all(path, admin_tok, 2, true);
 		assert_int_equal(cJSON_GetArraySize(sub),
@@ -513,12 +490,12 @@ test_cluster_alerts(void **state)
 	}
 
 	/* Filters apply; a cluster_id in the query cannot widen the list. */
-	cluster = jstr(cJSON_GetArrayItem(all, 0), "cluster_id");
-	gx_cluster = jstr(cJSON_GetArrayItem(gx, 0), "cluster_id");
+	cluster = api_jstr(cJSON_GetArrayItem(all, 0), "cluster_id");
+	gx_cluster = api_jstr(cJSON_GetArrayItem(gx, 0), "cluster_id");
 	active = 0;
 	cJSON_ArrayForEach(it, all)
-		if (strcmp(jstr(it, "cluster_id"), cluster) == 0 &&
-		    strcmp(jstr(it, "status"), "active") == 0)
+		if (strcmp(api_jstr(it, "cluster_id"), cluster) == 0 &&
+		    strcmp(api_jstr(it, "status"), "active") == 0)
 			active++;
 	path = api_fmt("/api/v1/clusters/%s/alerts?status=active"
 	    "&cluster_id=%s", cluster, gx_cluster);
@@ -572,21 +549,21 @@ test_ack(void **state)
 	r = post_alert(id, "ack", operator_tok, NULL);
 	if (r->status != 200)
 		fail_msg("ack: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "id"), id);
 	assert_true(jbool(r->json, "acknowledged"));
-	assert_string_equal(jstr(r->json, "acknowledged_by"), op);
-	assert_non_null(jstr(r->json, "acknowledged_at"));
-	assert_string_equal(jstr(r->json, "status"), "active");
+	assert_string_equal(api_jstr(r->json, "acknowledged_by"), op);
+	assert_non_null(api_jstr(r->json, "acknowledged_at"));
+	assert_string_equal(api_jstr(r->json, "status"), "active");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json,
 	    "resolved_at")));
-	assert_true(strcmp(jstr(r->json, "updated_at"),
-	    jstr(r->json, "created_at")) >= 0);
-	at = strdup(jstr(r->json, "acknowledged_at"));
+	assert_true(strcmp(api_jstr(r->json, "updated_at"),
+	    api_jstr(r->json, "created_at")) >= 0);
+	at = strdup(api_jstr(r->json, "acknowledged_at"));
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM audit_logs WHERE "
 	    "action = 'alerts.ack' AND resource_type = 'alert' AND "
 	    "resource_id = '%s' AND user_id = '%s' AND status = 'success' "
 	    "AND json_extract(details, '$.cluster_id') = '%s'", id, op,
-	    jstr(r->json, "cluster_id")), 1);
+	    api_jstr(r->json, "cluster_id")), 1);
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM cluster_alerts "
 	    "WHERE id = '%s' AND acknowledged_by = '%s' AND "
 	    "acknowledged_at IS NOT NULL", id, op), 1);
@@ -595,8 +572,8 @@ test_ack(void **state)
 	r2 = post_alert(id, "ack", admin_tok, "{}");
 	assert_int_equal(r2->status, 200);
 	assert_true(jbool(r2->json, "acknowledged"));
-	assert_string_equal(jstr(r2->json, "acknowledged_by"), op);
-	assert_string_equal(jstr(r2->json, "acknowledged_at"), at);
+	assert_string_equal(api_jstr(r2->json, "acknowledged_by"), op);
+	assert_string_equal(api_jstr(r2->json, "acknowledged_at"), at);
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM audit_logs WHERE "
 	    "action = 'alerts.ack' AND resource_id = '%s'", id), 1);
 
@@ -608,7 +585,7 @@ test_ack(void **state)
 
 		assert_non_null(a);
 		assert_true(jbool(a, "acknowledged"));
-		assert_string_equal(jstr(a, "acknowledged_by"), op);
+		assert_string_equal(api_jstr(a, "acknowledged_by"), op);
 		cJSON_Delete(a);
 	}
 	api_resp_free(r2);
@@ -705,12 +682,12 @@ test_resolve(void **state)
 	    "{\"comment\":\"fixed the node\"}");
 	if (r->status != 200)
 		fail_msg("resolve: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "id"), id);
-	assert_string_equal(jstr(r->json, "status"), "resolved");
-	assert_string_equal(jstr(r->json, "resolved_by"), op);
-	assert_non_null(jstr(r->json, "resolved_at"));
-	assert_string_equal(jstr(r->json, "updated_at"),
-	    jstr(r->json, "resolved_at"));
+	assert_string_equal(api_jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "status"), "resolved");
+	assert_string_equal(api_jstr(r->json, "resolved_by"), op);
+	assert_non_null(api_jstr(r->json, "resolved_at"));
+	assert_string_equal(api_jstr(r->json, "updated_at"),
+	    api_jstr(r->json, "resolved_at"));
 	api_resp_free(r);
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM audit_logs WHERE "
 	    "action = 'alerts.resolve' AND resource_type = 'alert' AND "
@@ -749,7 +726,7 @@ test_cross_tenant(void **state)
 	long long audits;
 
 	assert_true(cJSON_GetArraySize(gx) > 0);
-	gid = jstr(cJSON_GetArrayItem(gx, 0), "id");
+	gid = api_jstr(cJSON_GetArrayItem(gx, 0), "id");
 	before = find_alert(globex_tok, gid);
 	assert_non_null(before);
 	audits = sql_count("SELECT COUNT(*) FROM audit_logs WHERE "
@@ -847,14 +824,14 @@ top_cmp(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a;
 	const cJSON *y = *(const cJSON *const *)b;
-	int c = severity_rank(jstr(x, "severity")) -
-	    severity_rank(jstr(y, "severity"));
+	int c = severity_rank(api_jstr(x, "severity")) -
+	    severity_rank(api_jstr(y, "severity"));
 
 	if (c != 0)
 		return c;
-	if ((c = strcmp(jstr(y, "created_at"), jstr(x, "created_at"))) != 0)
+	if ((c = strcmp(api_jstr(y, "created_at"), api_jstr(x, "created_at"))) != 0)
 		return c;
-	return strcmp(jstr(y, "id"), jstr(x, "id"));
+	return strcmp(api_jstr(y, "id"), api_jstr(x, "id"));
 }
 
 /* Check a summary against the lists of the same tenant. */
@@ -895,7 +872,7 @@ check_summary(const char *token)
 	for (i = 0; sevs[i] != NULL; i++)
 		assert_int_equal((int)jpath(r->json, "alerts", "by_severity",
 		    sevs[i]), count_where(active, "severity", sevs[i]));
-	assert_non_null(jstr(r->json, "generated_at"));
+	assert_non_null(api_jstr(r->json, "generated_at"));
 
 	/* top_issues: the first five active alerts in their order. */
 	assert_true(cJSON_IsArray(top));
@@ -912,17 +889,17 @@ check_summary(const char *token)
 	cJSON_ArrayForEach(it, top) {
 		const cJSON *want = sorted[i++];
 
-		assert_string_equal(jstr(it, "id"), jstr(want, "id"));
-		assert_string_equal(jstr(it, "cluster_id"),
-		    jstr(want, "cluster_id"));
-		assert_string_equal(jstr(it, "cluster_name"),
-		    jstr(want, "cluster_name"));
-		assert_string_equal(jstr(it, "severity"),
-		    jstr(want, "severity"));
-		assert_string_equal(jstr(it, "message"),
-		    jstr(want, "message"));
-		assert_string_equal(jstr(it, "created_at"),
-		    jstr(want, "created_at"));
+		assert_string_equal(api_jstr(it, "id"), api_jstr(want, "id"));
+		assert_string_equal(api_jstr(it, "cluster_id"),
+		    api_jstr(want, "cluster_id"));
+		assert_string_equal(api_jstr(it, "cluster_name"),
+		    api_jstr(want, "cluster_name"));
+		assert_string_equal(api_jstr(it, "severity"),
+		    api_jstr(want, "severity"));
+		assert_string_equal(api_jstr(it, "message"),
+		    api_jstr(want, "message"));
+		assert_string_equal(api_jstr(it, "created_at"),
+		    api_jstr(want, "created_at"));
 		assert_int_equal(jbool(it, "acknowledged"),
 		    jbool(want, "acknowledged"));
 	}
@@ -949,7 +926,7 @@ test_dashboard_matches_lists(void **state)
 	assert_true(jpath(r->json, "alerts", "by_severity", "info") > 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
 	    "top_issues")), 5);
-	assert_string_equal(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
 	    r->json, "top_issues"), 0), "severity"), "critical");
 	api_resp_free(r);
 }
@@ -979,7 +956,7 @@ test_dashboard_after_changes(void **state)
 	/* Resolve an unacknowledged critical: active, unacked, critical -1. */
 	id = pick_alert(admin_tok, "active", 0, "critical");
 	a = find_alert(admin_tok, id);
-	sev = strdup(jstr(a, "severity"));
+	sev = strdup(api_jstr(a, "severity"));
 	before = get_ok("/api/v1/dashboard/summary", admin_tok);
 	api_resp_free(post_alert(id, "resolve", operator_tok, NULL));
 	after = get_ok("/api/v1/dashboard/summary", admin_tok);
@@ -999,7 +976,7 @@ test_dashboard_after_changes(void **state)
 
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(after->json,
 		    "top_issues"))
-			assert_string_not_equal(jstr(it, "id"), id);
+			assert_string_not_equal(api_jstr(it, "id"), id);
 	}
 	api_resp_free(before);
 	api_resp_free(after);
@@ -1040,7 +1017,7 @@ test_dashboard_empty_tenant(void **state)
 	r = post("/api/v1/tenants", admin_tok, "{\"name\":\"empty-co\"}");
 	if (r->status != 201)
 		fail_msg("create tenant: %ld %s", r->status, r->body);
-	tid = jstr(r->json, "id");
+	tid = api_jstr(r->json, "id");
 	body = api_fmt("{\"email\":\"boss@empty.test\",\"name\":\"Boss\","
 	    "\"password\":\"password-123\",\"role\":\"tenant-admin\","
 	    "\"tenant_id\":\"%s\"}", tid);
@@ -1060,7 +1037,7 @@ test_dashboard_empty_tenant(void **state)
 	    "top_issues")));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
 	    "top_issues")), 0);
-	assert_non_null(jstr(r->json, "generated_at"));
+	assert_non_null(api_jstr(r->json, "generated_at"));
 	api_resp_free(r);
 	r = get_ok("/api/v1/alerts", tok);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
@@ -1082,8 +1059,8 @@ test_list_order_inserted(void **state)
 
 	first = list_all("/api/v1/alerts", admin_tok, 500, true);
 	n = cJSON_GetArraySize(first);
-	cluster = jstr(cJSON_GetArrayItem(first, 0), "cluster_id");
-	tenant = jstr(cJSON_GetArrayItem(first, 0), "tenant_id");
+	cluster = api_jstr(cJSON_GetArrayItem(first, 0), "cluster_id");
+	tenant = api_jstr(cJSON_GetArrayItem(first, 0), "tenant_id");
 	/* The smallest possible v7 id sorts last: oldest. */
 	sql = api_fmt("INSERT INTO cluster_alerts (id, tenant_id, cluster_id, "
 	    "alert_type, severity, message, status, created_at, updated_at) "
@@ -1094,9 +1071,9 @@ test_list_order_inserted(void **state)
 	free(sql);
 	all = list_all("/api/v1/alerts", admin_tok, 2, true);
 	assert_int_equal(cJSON_GetArraySize(all), n + 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(all, n), "id"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(all, n), "id"),
 	    "00000000-0000-7000-8000-000000000001");
-	assert_string_equal(jstr(cJSON_GetArrayItem(all, n), "created_at"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(all, n), "created_at"),
 	    "1970-01-01T00:00:00.000Z");
 	cJSON_Delete(all);
 	cJSON_Delete(first);

@@ -23,6 +23,9 @@
 
 #define APPS "/api/v1/applications"
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define sql_count(...) api_count_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 static char *admin;
 static char *viewer;
@@ -51,32 +54,6 @@ static const char schema[] =
 	"{\"type\":\"object\",\"properties\":{\"replicas\":{\"type\":"
 	"\"integer\",\"minimum\":1,\"maximum\":10,\"default\":2}}}";
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long long
-sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long long
-sql_count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
-
 /* Register an application; returns its id (caller frees). */
 static char *
 create_app(const char *name)
@@ -88,7 +65,7 @@ create_app(const char *name)
 
 	if (r->status != 201)
 		fail_msg("create %s: %ld %s", name, r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	free(body);
 	api_resp_free(r);
 	return id;
@@ -155,12 +132,12 @@ test_create_and_get(void **state)
 	path = api_fmt(APPS "/%s", id);
 	r = api_call(srv, "GET", path, admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "name"), "shop");
-	assert_string_equal(jstr(r->json, "description"), "about shop");
-	assert_string_equal(jstr(r->json, "repo_url"),
+	assert_string_equal(api_jstr(r->json, "name"), "shop");
+	assert_string_equal(api_jstr(r->json, "description"), "about shop");
+	assert_string_equal(api_jstr(r->json, "repo_url"),
 	    "https://git.example.com/shop");
-	assert_non_null(jstr(r->json, "created_at"));
-	assert_non_null(jstr(r->json, "updated_at"));
+	assert_non_null(api_jstr(r->json, "created_at"));
+	assert_non_null(api_jstr(r->json, "updated_at"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json,
 	    "latest_version")));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
@@ -215,7 +192,7 @@ test_create_refused(void **state)
 		r = api_call(srv, "POST", APPS, admin, cases[i].body);
 		if (r->status != cases[i].status)
 			fail_msg("case %zu: %ld %s", i, r->status, r->body);
-		assert_string_equal(jstr(cJSON_GetObjectItem(r->json,
+		assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json,
 		    "details"), "field"), cases[i].field);
 		api_resp_free(r);
 	}
@@ -251,17 +228,17 @@ test_list(void **state)
 	assert_int_equal(r->status, 200);
 	items = cJSON_GetObjectItem(r->json, "items");
 	assert_int_equal(cJSON_GetArraySize(items), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "name"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "name"),
 	    "list-alpha");
-	assert_non_null(jstr(r->json, "next_cursor"));
+	assert_non_null(api_jstr(r->json, "next_cursor"));
 	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(
 	    cJSON_GetArrayItem(items, 0), "versions")));
 	path = api_fmt(APPS "?name=list-&limit=1&cursor=%s",
-	    jstr(r->json, "next_cursor"));
+	    api_jstr(r->json, "next_cursor"));
 	r2 = api_call(srv, "GET", path, admin, NULL);
 	items = cJSON_GetObjectItem(r2->json, "items");
 	assert_int_equal(cJSON_GetArraySize(items), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "name"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "name"),
 	    "list-beta");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r2->json,
 	    "next_cursor")));
@@ -294,16 +271,16 @@ test_versions(void **state)
 	r = add_version(app, "1.0.0", manifest, schema);
 	if (r->status != 201)
 		fail_msg("%ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "version"), "1.0.0");
-	assert_string_equal(jstr(r->json, "app_id"), app);
-	assert_string_equal(jstr(r->json, "workload_kind"), "Deployment");
-	assert_string_equal(jstr(r->json, "changelog"), "what changed");
-	assert_string_equal(jstr(r->json, "manifest"), manifest);
+	assert_string_equal(api_jstr(r->json, "version"), "1.0.0");
+	assert_string_equal(api_jstr(r->json, "app_id"), app);
+	assert_string_equal(api_jstr(r->json, "workload_kind"), "Deployment");
+	assert_string_equal(api_jstr(r->json, "changelog"), "what changed");
+	assert_string_equal(api_jstr(r->json, "manifest"), manifest);
 	assert_true(cJSON_IsObject(cJSON_GetObjectItem(r->json,
 	    "config_schema")));
 	assert_int_equal(sql_count("SELECT count(*) FROM audit_logs WHERE "
 	    "action = 'versions.create' AND resource_id = '%s'",
-	    jstr(r->json, "id")), 1);
+	    api_jstr(r->json, "id")), 1);
 	api_resp_free(r);
 	r = add_version(app, "1.1.0", manifest, schema);
 	assert_int_equal(r->status, 201);
@@ -314,9 +291,9 @@ test_versions(void **state)
 	assert_int_equal(r->status, 200);
 	items = cJSON_GetObjectItem(r->json, "items");
 	assert_int_equal(cJSON_GetArraySize(items), 2);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "version"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "version"),
 	    "1.1.0");
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 1), "version"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 1), "version"),
 	    "1.0.0");
 	api_resp_free(r);
 	r = api_call(srv, "GET", path, globex, NULL);
@@ -326,10 +303,10 @@ test_versions(void **state)
 
 	path = api_fmt(APPS "/%s", app);
 	r = api_call(srv, "GET", path, admin, NULL);
-	assert_string_equal(jstr(r->json, "latest_version"), "1.1.0");
+	assert_string_equal(api_jstr(r->json, "latest_version"), "1.1.0");
 	items = cJSON_GetObjectItem(r->json, "versions");
 	assert_int_equal(cJSON_GetArraySize(items), 2);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "version"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "version"),
 	    "1.1.0");
 	api_resp_free(r);
 	free(path);
@@ -380,10 +357,10 @@ test_versions_refused(void **state)
 		    cases[i].schema);
 		if (r->status != cases[i].status)
 			fail_msg("case %zu: %ld %s", i, r->status, r->body);
-		assert_string_equal(jstr(cJSON_GetObjectItem(r->json,
+		assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json,
 		    "details"), "field"), cases[i].field);
-		if (strstr(jstr(r->json, "message"), cases[i].msg) == NULL)
-			fail_msg("case %zu: %s", i, jstr(r->json, "message"));
+		if (strstr(api_jstr(r->json, "message"), cases[i].msg) == NULL)
+			fail_msg("case %zu: %s", i, api_jstr(r->json, "message"));
 		api_resp_free(r);
 	}
 	/* unknown fields, other tenants, viewers */

@@ -32,23 +32,6 @@ teardown(void **state)
 	return 0;
 }
 
-static const cJSON *
-items(const struct api_resp *r)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-
-	assert_true(cJSON_IsArray(a));
-	return a;
-}
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* An auditor reads the trail with filters; rows have the full shape. */
 static void
 test_filters_and_shape(void **state)
@@ -60,14 +43,14 @@ test_filters_and_shape(void **state)
 	r = api_call(srv, "GET", "/api/v1/audit-logs?action=auth.login"
 	    "&status=success", tok, NULL);
 	assert_int_equal(r->status, 200);
-	assert_true(cJSON_GetArraySize(items(r)) >= 1);
-	cJSON_ArrayForEach(it, items(r)) {
-		assert_string_equal(jstr(it, "action"), "auth.login");
-		assert_string_equal(jstr(it, "status"), "success");
-		assert_non_null(jstr(it, "id"));
-		assert_non_null(jstr(it, "created_at"));
-		assert_non_null(jstr(it, "request_id"));
-		assert_non_null(jstr(it, "tenant_id"));
+	assert_true(cJSON_GetArraySize(api_items(r)) >= 1);
+	cJSON_ArrayForEach(it, api_items(r)) {
+		assert_string_equal(api_jstr(it, "action"), "auth.login");
+		assert_string_equal(api_jstr(it, "status"), "success");
+		assert_non_null(api_jstr(it, "id"));
+		assert_non_null(api_jstr(it, "created_at"));
+		assert_non_null(api_jstr(it, "request_id"));
+		assert_non_null(api_jstr(it, "tenant_id"));
 	}
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/audit-logs?status=maybe", tok,
@@ -81,7 +64,7 @@ test_filters_and_shape(void **state)
 	r = api_call(srv, "GET", "/api/v1/audit-logs?since=2000-01-01T00:00:00Z"
 	    "&until=2000-01-02T00:00:00Z", tok, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 0);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 0);
 	api_resp_free(r);
 	free(tok);
 }
@@ -105,10 +88,10 @@ test_paging(void **state)
 		const cJSON *it, *next;
 
 		assert_int_equal(r->status, 200);
-		cJSON_ArrayForEach(it, items(r)) {
+		cJSON_ArrayForEach(it, api_items(r)) {
 			if (prev[0] != '\0')
-				assert_true(strcmp(jstr(it, "id"), prev) < 0);
-			snprintf(prev, sizeof prev, "%s", jstr(it, "id"));
+				assert_true(strcmp(api_jstr(it, "id"), prev) < 0);
+			snprintf(prev, sizeof prev, "%s", api_jstr(it, "id"));
 			seen++;
 		}
 		pages++;
@@ -140,11 +123,11 @@ test_tenant_isolation(void **state)
 	const cJSON *it, *tid = NULL;
 
 	assert_int_equal(r->status, 200);
-	cJSON_ArrayForEach(it, items(r)) {
+	cJSON_ArrayForEach(it, api_items(r)) {
 		if (tid == NULL)
 			tid = cJSON_GetObjectItemCaseSensitive(it,
 			    "tenant_id");
-		assert_string_equal(jstr(it, "tenant_id"), tid->valuestring);
+		assert_string_equal(api_jstr(it, "tenant_id"), tid->valuestring);
 	}
 	assert_non_null(tid);
 	api_resp_free(r);

@@ -25,6 +25,12 @@
 #define SECRET_KUBECONFIG "cmtest-SECRET-kubeconfig-9e0f"
 #define DEMO_TENANT "(SELECT id FROM tenants WHERE name = 'demo')"
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define count(...) api_count_fmt(srv, __VA_ARGS__)
+
+/* SQL built with printf, run on this group's hub. */
+#define sql_exec(...) api_sql_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 static char *admin;
 
@@ -44,59 +50,6 @@ teardown(void **state)
 	return 0;
 }
 
-static const cJSON *
-items(const struct api_resp *r)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-
-	assert_true(cJSON_IsArray(a));
-	return a;
-}
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long long
-count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A COUNT(*) query built with printf. */
-static long long
-count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
-
-static void
-sql_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A statement built with printf, run on the hub's database. */
-static void
-sql_exec(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	api_sql_exec(srv, sql);
-	free(sql);
-}
-
 /* Register a cluster as tok; asserts 201 and returns its id. */
 static char *
 register_as(const char *tok, const char *body)
@@ -107,7 +60,7 @@ register_as(const char *tok, const char *body)
 
 	if (r->status != 201)
 		fail_msg("register: %ld %s", r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	return id;
 }
@@ -134,9 +87,9 @@ demo_cluster_id(const char *name)
 	char *id = NULL;
 
 	assert_int_equal(r->status, 200);
-	cJSON_ArrayForEach(it, items(r))
-		if (strcmp(jstr(it, "name"), name) == 0)
-			id = strdup(jstr(it, "id"));
+	cJSON_ArrayForEach(it, api_items(r))
+		if (strcmp(api_jstr(it, "name"), name) == 0)
+			id = strdup(api_jstr(it, "id"));
 	assert_non_null(id);
 	api_resp_free(r);
 	free(path);
@@ -149,7 +102,7 @@ err_field(const struct api_resp *r)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
 
-	return jstr(d, "field");
+	return api_jstr(d, "field");
 }
 
 /* Rows of the tables a cluster request may write. */
@@ -241,30 +194,30 @@ test_register_shape(void **state)
 
 	if (r->status != 201)
 		fail_msg("register: %ld %s", r->status, r->body);
-	id = jstr(o, "id");
+	id = api_jstr(o, "id");
 	assert_non_null(id);
 	assert_int_equal(strlen(id), 36);
 	assert_int_equal(count("SELECT COUNT(*) FROM clusters WHERE id = '%s'"
-	    " AND tenant_id = '%s'", id, jstr(o, "tenant_id")), 1);
+	    " AND tenant_id = '%s'", id, api_jstr(o, "tenant_id")), 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM tenants WHERE id = '%s'"
-	    " AND name = 'demo'", jstr(o, "tenant_id")), 1);
-	assert_string_equal(jstr(o, "name"), "reg-shape");
-	assert_string_equal(jstr(o, "provider"), "aws");
-	assert_string_equal(jstr(o, "region"), "eu-north-1");
-	assert_string_equal(jstr(o, "status"), "offline");
-	assert_string_equal(jstr(o, "api_endpoint"),
+	    " AND name = 'demo'", api_jstr(o, "tenant_id")), 1);
+	assert_string_equal(api_jstr(o, "name"), "reg-shape");
+	assert_string_equal(api_jstr(o, "provider"), "aws");
+	assert_string_equal(api_jstr(o, "region"), "eu-north-1");
+	assert_string_equal(api_jstr(o, "status"), "offline");
+	assert_string_equal(api_jstr(o, "api_endpoint"),
 	    "https://reg.example.com:6443");
-	assert_string_equal(jstr(o, "kubernetes_version"), "v1.31.0");
+	assert_string_equal(api_jstr(o, "kubernetes_version"), "v1.31.0");
 	labels = cJSON_GetObjectItemCaseSensitive(o, "labels");
 	assert_true(cJSON_IsObject(labels));
 	assert_int_equal(cJSON_GetArraySize(labels), 2);
-	assert_string_equal(jstr(labels, "env"), "test");
+	assert_string_equal(api_jstr(labels, "env"), "test");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o,
 	    "has_credentials")));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o,
 	    "last_seen_at")));
-	assert_non_null(jstr(o, "created_at"));
-	assert_string_equal(jstr(o, "created_at"), jstr(o, "updated_at"));
+	assert_non_null(api_jstr(o, "created_at"));
+	assert_string_equal(api_jstr(o, "created_at"), api_jstr(o, "updated_at"));
 	assert_null(cJSON_GetObjectItemCaseSensitive(o, "credentials"));
 	assert_null(strstr(r->body, SECRET_TOKEN));
 	loc = api_resp_header(r, "Location");
@@ -289,7 +242,7 @@ test_register_shape(void **state)
 	r = api_call(srv, "GET", "/api/v1/audit-logs?action=clusters.create",
 	    admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_true(cJSON_GetArraySize(items(r)) >= 1);
+	assert_true(cJSON_GetArraySize(api_items(r)) >= 1);
 	assert_null(strstr(r->body, SECRET_TOKEN));
 	api_resp_free(r);
 	/* the scan sees what was written (the name), but not the secret */
@@ -342,10 +295,10 @@ test_get_and_etag(void **state)
 	struct api_resp *r = api_call(srv, "GET", path, admin, NULL);
 
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "id"), id);
-	assert_string_equal(jstr(r->json, "name"), "prod-eu-west");
-	assert_string_equal(jstr(r->json, "provider"), "aws");
-	assert_non_null(jstr(r->json, "last_seen_at"));
+	assert_string_equal(api_jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "name"), "prod-eu-west");
+	assert_string_equal(api_jstr(r->json, "provider"), "aws");
+	assert_non_null(api_jstr(r->json, "last_seen_at"));
 	assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "labels")));
 	assert_non_null(api_resp_header(r, "ETag"));
@@ -387,11 +340,11 @@ list_check(const char *query, const char *key, const char *want)
 		fail_msg("%s: %ld %s", path, r->status, r->body);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "next_cursor")));
-	cJSON_ArrayForEach(it, items(r)) {
+	cJSON_ArrayForEach(it, api_items(r)) {
 		if (key != NULL && strcmp(key, "q") == 0)
-			assert_non_null(strstr(jstr(it, "name"), want));
+			assert_non_null(strstr(api_jstr(it, "name"), want));
 		else if (key != NULL)
-			assert_string_equal(jstr(it, key), want);
+			assert_string_equal(api_jstr(it, key), want);
 		n++;
 	}
 	api_resp_free(r);
@@ -491,14 +444,14 @@ test_paging_all(void **state)
 		const cJSON *next;
 
 		assert_int_equal(r->status, 200);
-		assert_true(cJSON_GetArraySize(items(r)) <= 3);
-		cJSON_ArrayForEach(it, items(r)) {
+		assert_true(cJSON_GetArraySize(api_items(r)) <= 3);
+		cJSON_ArrayForEach(it, api_items(r)) {
 			/* strictly increasing: sorted, no duplicates */
-			assert_true(strcmp(jstr(it, "name"), prev) > 0);
-			snprintf(prev, sizeof prev, "%s", jstr(it, "name"));
+			assert_true(strcmp(api_jstr(it, "name"), prev) > 0);
+			snprintf(prev, sizeof prev, "%s", api_jstr(it, "name"));
 			assert_int_equal(count("SELECT COUNT(*) FROM clusters "
 			    "WHERE id = '%s' AND tenant_id = " DEMO_TENANT,
-			    jstr(it, "id")), 1);
+			    api_jstr(it, "id")), 1);
 			seen++;
 		}
 		pages++;
@@ -522,9 +475,9 @@ test_paging_all(void **state)
 	/* one big page has the same clusters */
 	all = api_call(srv, "GET", "/api/v1/clusters?limit=100", admin, NULL);
 	assert_int_equal(all->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(all)), total);
-	it = cJSON_GetArrayItem(items(all), (int)total - 1);
-	assert_string_equal(jstr(it, "name"), prev);
+	assert_int_equal(cJSON_GetArraySize(api_items(all)), total);
+	it = cJSON_GetArrayItem(api_items(all), (int)total - 1);
+	assert_string_equal(api_jstr(it, "name"), prev);
 	api_resp_free(all);
 }
 
@@ -590,8 +543,8 @@ find_event(const struct api_resp *r, const char *type)
 {
 	const cJSON *it;
 
-	cJSON_ArrayForEach(it, items(r))
-		if (strcmp(jstr(it, "event_type"), type) == 0)
+	cJSON_ArrayForEach(it, api_items(r))
+		if (strcmp(api_jstr(it, "event_type"), type) == 0)
 			return it;
 	return NULL;
 }
@@ -612,35 +565,35 @@ test_update_and_history(void **state)
 	    "\"status\":\"healthy\",\"labels\":{\"tier\":\"gold\"}}");
 	if (r->status != 200)
 		fail_msg("update: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "id"), id);
-	assert_string_equal(jstr(r->json, "name"), "upd-test");
-	assert_string_equal(jstr(r->json, "provider"), "aws");
-	assert_string_equal(jstr(r->json, "region"), "eu-central-1");
-	assert_string_equal(jstr(r->json, "status"), "healthy");
-	assert_string_equal(jstr(r->json, "api_endpoint"),
-	    jstr(before->json, "api_endpoint"));
-	assert_string_equal(jstr(cJSON_GetObjectItemCaseSensitive(r->json,
+	assert_string_equal(api_jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "name"), "upd-test");
+	assert_string_equal(api_jstr(r->json, "provider"), "aws");
+	assert_string_equal(api_jstr(r->json, "region"), "eu-central-1");
+	assert_string_equal(api_jstr(r->json, "status"), "healthy");
+	assert_string_equal(api_jstr(r->json, "api_endpoint"),
+	    api_jstr(before->json, "api_endpoint"));
+	assert_string_equal(api_jstr(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "labels"), "tier"), "gold");
-	assert_string_equal(jstr(r->json, "created_at"),
-	    jstr(before->json, "created_at"));
-	assert_true(strcmp(jstr(r->json, "updated_at"),
-	    jstr(before->json, "updated_at")) >= 0);
+	assert_string_equal(api_jstr(r->json, "created_at"),
+	    api_jstr(before->json, "created_at"));
+	assert_true(strcmp(api_jstr(r->json, "updated_at"),
+	    api_jstr(before->json, "updated_at")) >= 0);
 	api_resp_free(r);
 	api_resp_free(before);
 
 	r = api_call(srv, "GET", hpath, admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 3);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 3);
 	ev = find_event(r, "status_changed");
 	assert_non_null(ev);
 	d = cJSON_GetObjectItemCaseSensitive(ev, "details");
-	assert_string_equal(jstr(d, "from"), "offline");
-	assert_string_equal(jstr(d, "to"), "healthy");
-	assert_string_equal(jstr(ev, "description"),
+	assert_string_equal(api_jstr(d, "from"), "offline");
+	assert_string_equal(api_jstr(d, "to"), "healthy");
+	assert_string_equal(api_jstr(ev, "description"),
 	    "status changed from offline to healthy");
-	assert_string_equal(jstr(ev, "cluster_id"), id);
-	assert_non_null(jstr(ev, "actor_user_id"));
-	assert_non_null(jstr(ev, "created_at"));
+	assert_string_equal(api_jstr(ev, "cluster_id"), id);
+	assert_non_null(api_jstr(ev, "actor_user_id"));
+	assert_non_null(api_jstr(ev, "created_at"));
 	ev = find_event(r, "updated");
 	assert_non_null(ev);
 	f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
@@ -649,12 +602,12 @@ test_update_and_history(void **state)
 	assert_string_equal(cJSON_GetArrayItem(f, 0)->valuestring, "region");
 	assert_string_equal(cJSON_GetArrayItem(f, 1)->valuestring, "labels");
 	assert_string_equal(cJSON_GetArrayItem(f, 2)->valuestring, "status");
-	assert_string_equal(jstr(ev, "description"),
+	assert_string_equal(api_jstr(ev, "description"),
 	    "updated region, labels, status");
 	/* newest first: the registration is the last item */
-	ev = cJSON_GetArrayItem(items(r), 2);
-	assert_string_equal(jstr(ev, "event_type"), "registered");
-	assert_string_equal(jstr(ev, "description"),
+	ev = cJSON_GetArrayItem(api_items(r), 2);
+	assert_string_equal(api_jstr(ev, "event_type"), "registered");
+	assert_string_equal(api_jstr(ev, "description"),
 	    "registered upd-test on aws");
 	api_resp_free(r);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_logs WHERE "
@@ -666,8 +619,8 @@ test_update_and_history(void **state)
 	r = api_call(srv, "PUT", path, admin, "{\"status\":\"healthy\","
 	    "\"kubernetes_version\":\"v1.31.2\"}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "kubernetes_version"), "v1.31.2");
-	assert_string_equal(jstr(r->json, "region"), "eu-central-1");
+	assert_string_equal(api_jstr(r->json, "kubernetes_version"), "v1.31.2");
+	assert_string_equal(api_jstr(r->json, "region"), "eu-central-1");
 	api_resp_free(r);
 	assert_int_equal(count("SELECT COUNT(*) FROM cluster_events WHERE "
 	    "cluster_id = '%s' AND event_type = 'status_changed'", id), 1);
@@ -677,7 +630,7 @@ test_update_and_history(void **state)
 	    "\"region\":null,\"credentials\":{\"kind\":\"token\","
 	    "\"token\":\"" SECRET_TOKEN "\"}}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "name"), "upd-renamed");
+	assert_string_equal(api_jstr(r->json, "name"), "upd-renamed");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "region")));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->json,
@@ -703,13 +656,13 @@ test_update_and_history(void **state)
 
 			r = api_call(srv, "GET", p, admin, NULL);
 			assert_int_equal(r->status, 200);
-			assert_true(cJSON_GetArraySize(items(r)) <= 1);
-			cJSON_ArrayForEach(ev, items(r)) {
+			assert_true(cJSON_GetArraySize(api_items(r)) <= 1);
+			cJSON_ArrayForEach(ev, api_items(r)) {
 				if (prev[0] != '\0')
-					assert_true(strcmp(jstr(ev, "id"),
+					assert_true(strcmp(api_jstr(ev, "id"),
 					    prev) < 0);
 				snprintf(prev, sizeof prev, "%s",
-				    jstr(ev, "id"));
+				    api_jstr(ev, "id"));
 				seen++;
 			}
 			next = cJSON_GetObjectItemCaseSensitive(r->json,
@@ -813,10 +766,10 @@ test_delete_keeps_history(void **state)
 
 	r = api_call(srv, "GET", hpath, admin, NULL);
 	assert_int_equal(r->status, 200);
-	first = cJSON_GetArrayItem(items(r), 0);
+	first = cJSON_GetArrayItem(api_items(r), 0);
 	assert_non_null(first);
-	assert_string_equal(jstr(first, "event_type"), "deregistered");
-	assert_string_equal(jstr(cJSON_GetObjectItemCaseSensitive(first,
+	assert_string_equal(api_jstr(first, "event_type"), "deregistered");
+	assert_string_equal(api_jstr(cJSON_GetObjectItemCaseSensitive(first,
 	    "details"), "name"), "del-test");
 	assert_non_null(find_event(r, "registered"));
 	api_resp_free(r);
@@ -889,15 +842,15 @@ test_providers(void **state)
 	int i = 0, n;
 
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 4);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 4);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "next_cursor")));
-	cJSON_ArrayForEach(it, items(r)) {
+	cJSON_ArrayForEach(it, api_items(r)) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it,
 		    "cluster_count");
 
-		assert_string_equal(jstr(it, "id"), ids[i]);
-		assert_string_equal(jstr(it, "name"), names[i]);
+		assert_string_equal(api_jstr(it, "id"), ids[i]);
+		assert_string_equal(api_jstr(it, "name"), names[i]);
 		assert_true(cJSON_IsNumber(c));
 		assert_int_equal((long long)c->valuedouble, count(
 		    "SELECT COUNT(*) FROM clusters WHERE tenant_id = "
@@ -911,8 +864,8 @@ test_providers(void **state)
 	assert_int_equal(r->status, 200);
 	assert_non_null(api_resp_header(r, "ETag"));
 	n = 0;
-	cJSON_ArrayForEach(it, items(r)) {
-		assert_string_equal(jstr(it, "provider"), "azure");
+	cJSON_ArrayForEach(it, api_items(r)) {
+		assert_string_equal(api_jstr(it, "provider"), "azure");
 		n++;
 	}
 	assert_int_equal(n, count("SELECT COUNT(*) FROM clusters WHERE "
@@ -921,8 +874,8 @@ test_providers(void **state)
 	r = api_call(srv, "GET",
 	    "/api/v1/providers/azure/clusters?status=warning", viewer, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 0), "name"),
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 1);
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 0), "name"),
 	    "identity-aks");
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/providers/azure/clusters?status=x",
@@ -975,20 +928,20 @@ test_cross_tenant(void **state)
 	/* globex lists only its own; its provider counts are its own */
 	r = api_call(srv, "GET", "/api/v1/clusters?limit=100", globex, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), count(
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), count(
 	    "SELECT COUNT(*) FROM clusters WHERE tenant_id = (SELECT id "
 	    "FROM tenants WHERE name = 'globex')"));
-	cJSON_ArrayForEach(it, items(r))
-		assert_non_null(strstr(jstr(it, "name"), "globex"));
+	cJSON_ArrayForEach(it, api_items(r))
+		assert_non_null(strstr(api_jstr(it, "name"), "globex"));
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/providers", globex, NULL);
 	assert_int_equal(r->status, 200);
-	cJSON_ArrayForEach(it, items(r))
+	cJSON_ArrayForEach(it, api_items(r))
 		assert_int_equal((long long)cJSON_GetObjectItemCaseSensitive(
 		    it, "cluster_count")->valuedouble, count("SELECT COUNT(*) "
 		    "FROM clusters WHERE tenant_id = (SELECT id FROM tenants "
 		    "WHERE name = 'globex') AND provider = '%s'",
-		    jstr(it, "id")));
+		    api_jstr(it, "id")));
 	api_resp_free(r);
 	free(hpath);
 	free(path);
@@ -1012,7 +965,7 @@ test_duplicate_name(void **state)
 	    "\"api_endpoint\":\"https://other.example.com\"}");
 	api_expect_error(r, 409, "Conflict");
 	assert_string_equal(err_field(r), "name");
-	assert_non_null(strstr(jstr(r->json, "message"), "dup-test"));
+	assert_non_null(strstr(api_jstr(r->json, "message"), "dup-test"));
 	api_resp_free(r);
 	assert_unchanged(&before);
 

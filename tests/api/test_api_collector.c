@@ -226,14 +226,6 @@ slurp(const char *path)
 
 /* ---- the hub --------------------------------------------------------- */
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Register a cluster; returns its id (caller frees). */
 static char *
 register_cluster(const char *name, const char *endpoint, cJSON *cred)
@@ -251,7 +243,7 @@ register_cluster(const char *name, const char *endpoint, cJSON *cred)
 	r = api_call(srv, "POST", "/api/v1/clusters", admin, text);
 	if (r->status != 201)
 		fail_msg("register %s: %ld %s", name, r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	free(text);
 	cJSON_Delete(b);
@@ -289,9 +281,9 @@ wait_status(const char *id, const char *want)
 	for (;;) {
 		r = api_call(srv, "GET", path, admin, NULL);
 		assert_int_equal(r->status, 200);
-		if (strcmp(jstr(r->json, "status"), want) == 0)
+		if (strcmp(api_jstr(r->json, "status"), want) == 0)
 			break;
-		snprintf(last, sizeof last, "%s", jstr(r->json, "status"));
+		snprintf(last, sizeof last, "%s", api_jstr(r->json, "status"));
 		api_resp_free(r);
 		if (time(NULL) > end)
 			fail_msg("cluster %s: still %s, want %s", id, last,
@@ -316,7 +308,7 @@ find_alert(const char *id, const char *type, const char *status)
 	assert_int_equal(r->status, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->json,
 	    "items"))
-		if (strcmp(jstr(it, "alert_type"), type) == 0) {
+		if (strcmp(api_jstr(it, "alert_type"), type) == 0) {
 			found = cJSON_Duplicate(it, true);
 			break;
 		}
@@ -366,9 +358,9 @@ find_change(const char *id, const char *from, const char *to)
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->json,
 	    "items")) {
 		d = cJSON_GetObjectItemCaseSensitive(it, "details");
-		if (strcmp(jstr(it, "event_type"), "status_changed") == 0 &&
-		    strcmp(jstr(d, "from"), from) == 0 &&
-		    strcmp(jstr(d, "to"), to) == 0) {
+		if (strcmp(api_jstr(it, "event_type"), "status_changed") == 0 &&
+		    strcmp(api_jstr(d, "from"), from) == 0 &&
+		    strcmp(api_jstr(d, "to"), to) == 0) {
 			found = cJSON_Duplicate(it, true);
 			break;
 		}
@@ -449,17 +441,17 @@ test_healthy(void **state)
 	need_kubesim();
 	id_a = register_cluster("sim-a", ks_a.url, token_cred(KS_TOKEN));
 	r = wait_status(id_a, "healthy");
-	assert_non_null(jstr(r->json, "last_seen_at"));
+	assert_non_null(api_jstr(r->json, "last_seen_at"));
 	assert_int_equal(ks_call(&ks_a, "GET", "/version", NULL, &v), 200);
-	assert_non_null(jstr(v, "gitVersion"));
-	assert_string_equal(jstr(r->json, "kubernetes_version"),
-	    jstr(v, "gitVersion"));
+	assert_non_null(api_jstr(v, "gitVersion"));
+	assert_string_equal(api_jstr(r->json, "kubernetes_version"),
+	    api_jstr(v, "gitVersion"));
 	cJSON_Delete(v);
 	api_resp_free(r);
 	ev = find_change(id_a, "offline", "healthy");
 	assert_non_null(ev);
-	assert_null(jstr(ev, "actor_user_id"));
-	assert_non_null(strstr(jstr(cJSON_GetObjectItemCaseSensitive(ev,
+	assert_null(api_jstr(ev, "actor_user_id"));
+	assert_non_null(strstr(api_jstr(cJSON_GetObjectItemCaseSensitive(ev,
 	    "details"), "reason"), "nodes Ready"));
 	cJSON_Delete(ev);
 	assert_int_equal(active_alerts(id_a, "ClusterUnreachable"), 0);
@@ -487,9 +479,9 @@ test_refused_token(void **state)
 	id_bad = register_cluster("sim-a-bad-token", ks_a.url,
 	    token_cred("not-the-token"));
 	a = wait_alert(id_bad, "ClusterUnreachable", "active");
-	assert_string_equal(jstr(a, "severity"), "critical");
-	assert_non_null(strstr(jstr(a, "message"), "unauthorized"));
-	assert_null(strstr(jstr(a, "message"), "not-the-token"));
+	assert_string_equal(api_jstr(a, "severity"), "critical");
+	assert_non_null(strstr(api_jstr(a, "message"), "unauthorized"));
+	assert_null(strstr(api_jstr(a, "message"), "not-the-token"));
 	cJSON_Delete(a);
 	r = wait_status(id_bad, "offline");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
@@ -513,8 +505,8 @@ test_offline_and_back(void **state)
 	r = wait_status(id_a, "offline");
 	api_resp_free(r);
 	a = wait_alert(id_a, "ClusterUnreachable", "active");
-	assert_string_equal(jstr(a, "severity"), "critical");
-	assert_non_null(strstr(jstr(a, "message"), "sim-a"));
+	assert_string_equal(api_jstr(a, "severity"), "critical");
+	assert_non_null(strstr(api_jstr(a, "message"), "sim-a"));
 	cJSON_Delete(a);
 	ev = find_change(id_a, "healthy", "offline");
 	assert_non_null(ev);
@@ -530,7 +522,7 @@ test_offline_and_back(void **state)
 	assert_int_equal(active_alerts(id_a, "ClusterUnreachable"), 0);
 	a = find_alert(id_a, "ClusterUnreachable", "resolved");
 	assert_non_null(a);
-	assert_non_null(jstr(a, "resolved_at"));
+	assert_non_null(api_jstr(a, "resolved_at"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a,
 	    "resolved_by")));
 	cJSON_Delete(a);
@@ -559,14 +551,14 @@ test_crashloop(void **state)
 	    "\"x:crash\"}]}}}}", NULL);
 	assert_int_equal(st, 201);
 	a = wait_alert(id_a, "PodsCrashLooping", "active");
-	assert_string_equal(jstr(a, "severity"), "warning");
-	assert_non_null(strstr(jstr(a, "message"), "default/crashy-"));
+	assert_string_equal(api_jstr(a, "severity"), "warning");
+	assert_non_null(strstr(api_jstr(a, "message"), "default/crashy-"));
 	cJSON_Delete(a);
 	r = wait_status(id_a, "warning");
 	api_resp_free(r);
 	ev = find_change(id_a, "healthy", "warning");
 	assert_non_null(ev);
-	assert_non_null(strstr(jstr(cJSON_GetObjectItemCaseSensitive(ev,
+	assert_non_null(strstr(api_jstr(cJSON_GetObjectItemCaseSensitive(ev,
 	    "details"), "reason"), "crash-looping"));
 	cJSON_Delete(ev);
 	assert_int_equal(active_alerts(id_a, "PodsCrashLooping"), 1);
@@ -658,16 +650,16 @@ test_scale(void **state)
 	ensure_capi();
 	md = ks_first(MD_PATH);
 	assert_non_null(md);
-	name = jstr(cJSON_GetObjectItemCaseSensitive(md, "metadata"), "name");
-	ns = jstr(cJSON_GetObjectItemCaseSensitive(md, "metadata"),
+	name = api_jstr(cJSON_GetObjectItemCaseSensitive(md, "metadata"), "name");
+	ns = api_jstr(cJSON_GetObjectItemCaseSensitive(md, "metadata"),
 	    "namespace");
 	before = spec_replicas(md);
 
 	r = post(id_a, "scale", admin, "{\"replicas\":4}");
 	if (r->status != 200)
 		fail_msg("scale: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "machine_deployment"), name);
-	assert_string_equal(jstr(r->json, "namespace"), ns);
+	assert_string_equal(api_jstr(r->json, "machine_deployment"), name);
+	assert_string_equal(api_jstr(r->json, "namespace"), ns);
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "replicas")->valueint, 4);
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(r->json,
@@ -729,16 +721,16 @@ test_upgrade(void **state)
 	ensure_capi();
 	kcp = ks_first(KCP_PATH);
 	assert_non_null(kcp);
-	name = jstr(cJSON_GetObjectItemCaseSensitive(kcp, "metadata"),
+	name = api_jstr(cJSON_GetObjectItemCaseSensitive(kcp, "metadata"),
 	    "name");
-	ns = jstr(cJSON_GetObjectItemCaseSensitive(kcp, "metadata"),
+	ns = api_jstr(cJSON_GetObjectItemCaseSensitive(kcp, "metadata"),
 	    "namespace");
 
 	r = post(id_a, "upgrade", admin, "{\"version\":\"v1.99.1\"}");
 	if (r->status != 200)
 		fail_msg("upgrade: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "version"), "v1.99.1");
-	assert_string_equal(jstr(r->json, "control_plane"), name);
+	assert_string_equal(api_jstr(r->json, "version"), "v1.99.1");
+	assert_string_equal(api_jstr(r->json, "control_plane"), name);
 	names = cJSON_GetObjectItemCaseSensitive(r->json,
 	    "machine_deployments");
 	assert_true(cJSON_IsArray(names));
@@ -746,7 +738,7 @@ test_upgrade(void **state)
 	path = api_fmt("/apis/controlplane.cluster.x-k8s.io/v1beta1/"
 	    "namespaces/%s/kubeadmcontrolplanes/%s", ns, name);
 	assert_int_equal(ks_call(&ks_a, "GET", path, NULL, &now), 200);
-	assert_string_equal(jstr(cJSON_GetObjectItemCaseSensitive(now,
+	assert_string_equal(api_jstr(cJSON_GetObjectItemCaseSensitive(now,
 	    "spec"), "version"), "v1.99.1");
 	cJSON_Delete(now);
 	free(path);
@@ -754,7 +746,7 @@ test_upgrade(void **state)
 		path = api_fmt("/apis/cluster.x-k8s.io/v1beta1/namespaces/%s/"
 		    "machinedeployments/%s", ns, it->valuestring);
 		assert_int_equal(ks_call(&ks_a, "GET", path, NULL, &md), 200);
-		v = jstr(cJSON_GetObjectItemCaseSensitive(
+		v = api_jstr(cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(md, "spec"), "template"),
 		    "spec"), "version");
@@ -858,11 +850,11 @@ test_errors(void **state)
 	    "items"))
 		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it,
 		    "has_credentials")))
-			demo_id = jstr(it, "id");
+			demo_id = api_jstr(it, "id");
 	assert_non_null(demo_id);
 	e = post(demo_id, "scale", admin, "{\"replicas\":1}");
 	api_expect_error(e, 409, "Conflict");
-	assert_non_null(strstr(jstr(e->json, "message"), "no credentials"));
+	assert_non_null(strstr(api_jstr(e->json, "message"), "no credentials"));
 	api_resp_free(e);
 	api_resp_free(r);
 
@@ -888,7 +880,7 @@ test_errors(void **state)
 	    token_cred(KS_TOKEN));
 	r = post(id_closed, "upgrade", admin, "{\"version\":\"v1.99.2\"}");
 	api_expect_error(r, 503, "Unavailable");
-	assert_non_null(strstr(jstr(r->json, "message"), "cannot be "
+	assert_non_null(strstr(api_jstr(r->json, "message"), "cannot be "
 	    "reached"));
 	api_resp_free(r);
 	free(endpoint);

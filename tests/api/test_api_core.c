@@ -34,14 +34,6 @@ teardown(void **state)
 	return 0;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Login answers the token pair the console relies on. */
 static void
 test_login_shape(void **state)
@@ -51,9 +43,9 @@ test_login_shape(void **state)
 	const cJSON *exp;
 
 	assert_int_equal(r->status, 200);
-	assert_non_null(jstr(r->json, "access_token"));
-	assert_non_null(jstr(r->json, "refresh_token"));
-	assert_string_equal(jstr(r->json, "token_type"), "Bearer");
+	assert_non_null(api_jstr(r->json, "access_token"));
+	assert_non_null(api_jstr(r->json, "refresh_token"));
+	assert_string_equal(api_jstr(r->json, "token_type"), "Bearer");
 	exp = cJSON_GetObjectItemCaseSensitive(r->json, "expires_in");
 	assert_true(cJSON_IsNumber(exp) && exp->valuedouble > 0);
 	api_resp_free(r);
@@ -72,12 +64,12 @@ test_login_failures(void **state)
 	api_resp_free(r);
 	r = api_login_resp(srv, srv->admin_email, "wrong-password");
 	api_expect_error(r, 401, "Unauthorized");
-	assert_non_null(strstr(jstr(r->json, "message"),
+	assert_non_null(strstr(api_jstr(r->json, "message"),
 	    "invalid email or password"));
 	api_resp_free(r);
 	r = api_login_resp(srv, "nobody@demo.test", "whatever-pass");
 	api_expect_error(r, 401, "Unauthorized");
-	assert_non_null(strstr(jstr(r->json, "message"),
+	assert_non_null(strstr(api_jstr(r->json, "message"),
 	    "invalid email or password"));
 	api_resp_free(r);
 	/* Both failures are audited; the unknown one has no user. */
@@ -101,7 +93,7 @@ test_login_bad_input(void **state)
 	r = api_call(srv, "POST", "/api/v1/auth/login", NULL,
 	    "{\"email\":\"a@b.c\"}");
 	api_expect_error(r, 422, "ValidationError");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "field"), "password");
 	api_resp_free(r);
 	r = api_call(srv, "POST", "/api/v1/auth/login", NULL,
@@ -115,7 +107,7 @@ test_login_bad_input(void **state)
 	r = api_call(srv, "POST", "/api/v1/auth/login", NULL,
 	    "{\"email\":\"a@b.c\",\n\"password\": }");
 	api_expect_error(r, 400, "BadRequest");
-	assert_non_null(strstr(jstr(r->json, "message"), "line 2"));
+	assert_non_null(strstr(api_jstr(r->json, "message"), "line 2"));
 	api_resp_free(r);
 }
 
@@ -126,16 +118,16 @@ test_refresh_rotation_and_reuse(void **state)
 	struct api_resp *l = api_login_resp(srv, srv->admin_email,
 	    srv->admin_password);
 	char *body1 = api_fmt("{\"refresh_token\":\"%s\"}",
-	    jstr(l->json, "refresh_token"));
+	    api_jstr(l->json, "refresh_token"));
 	struct api_resp *r1, *r2, *r3, *me;
 	char *body2;
 
 	r1 = api_call(srv, "POST", "/api/v1/auth/refresh", NULL, body1);
 	assert_int_equal(r1->status, 200);
-	assert_string_not_equal(jstr(r1->json, "refresh_token"),
-	    jstr(l->json, "refresh_token"));
+	assert_string_not_equal(api_jstr(r1->json, "refresh_token"),
+	    api_jstr(l->json, "refresh_token"));
 	me = api_call(srv, "GET", "/api/v1/users/me",
-	    jstr(r1->json, "access_token"), NULL);
+	    api_jstr(r1->json, "access_token"), NULL);
 	assert_int_equal(me->status, 200);
 	api_resp_free(me);
 
@@ -143,7 +135,7 @@ test_refresh_rotation_and_reuse(void **state)
 	r2 = api_call(srv, "POST", "/api/v1/auth/refresh", NULL, body1);
 	api_expect_error(r2, 401, "Unauthorized");
 	body2 = api_fmt("{\"refresh_token\":\"%s\"}",
-	    jstr(r1->json, "refresh_token"));
+	    api_jstr(r1->json, "refresh_token"));
 	r3 = api_call(srv, "POST", "/api/v1/auth/refresh", NULL, body2);
 	api_expect_error(r3, 401, "Unauthorized");
 	assert_true(api_sql_count(srv, "SELECT COUNT(*) FROM audit_logs "
@@ -163,7 +155,7 @@ test_refresh_stored_hashed(void **state)
 	struct api_resp *l = api_login_resp(srv, srv->admin_email,
 	    srv->admin_password);
 	char *sql = api_fmt("SELECT COUNT(*) FROM refresh_tokens WHERE "
-	    "token_hash = '%s'", jstr(l->json, "refresh_token"));
+	    "token_hash = '%s'", api_jstr(l->json, "refresh_token"));
 
 	assert_int_equal(api_sql_count(srv, sql), 0);
 	assert_true(api_sql_count(srv, "SELECT COUNT(*) FROM refresh_tokens "
@@ -178,9 +170,9 @@ test_logout_revokes(void **state)
 {
 	struct api_resp *l = api_login_resp(srv, srv->admin_email,
 	    srv->admin_password);
-	const char *access = jstr(l->json, "access_token");
+	const char *access = api_jstr(l->json, "access_token");
 	char *body = api_fmt("{\"refresh_token\":\"%s\"}",
-	    jstr(l->json, "refresh_token"));
+	    api_jstr(l->json, "refresh_token"));
 	struct api_resp *r;
 
 	r = api_call(srv, "POST", "/api/v1/auth/logout", access, body);
@@ -283,7 +275,7 @@ test_ops_endpoints(void **state)
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/readyz", NULL, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "status"), "ready");
+	assert_string_equal(api_jstr(r->json, "status"), "ready");
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/openapi.yaml", NULL, NULL);
 	assert_int_equal(r->status, 200);
@@ -339,11 +331,11 @@ test_access_log_names_user(void **state)
 			continue;
 		j = cJSON_Parse(line);
 		assert_non_null(j);
-		assert_string_equal(jstr(j, "route"), "/api/v1/users/me");
-		assert_string_equal(jstr(j, "path"), "/api/v1/users/me");
-		assert_string_equal(jstr(j, "user_id"), jstr(r->json, "id"));
-		assert_string_equal(jstr(j, "tenant_id"),
-		    jstr(r->json, "tenant_id"));
+		assert_string_equal(api_jstr(j, "route"), "/api/v1/users/me");
+		assert_string_equal(api_jstr(j, "path"), "/api/v1/users/me");
+		assert_string_equal(api_jstr(j, "user_id"), api_jstr(r->json, "id"));
+		assert_string_equal(api_jstr(j, "tenant_id"),
+		    api_jstr(r->json, "tenant_id"));
 		cJSON_Delete(j);
 		found = true;
 	}

@@ -54,21 +54,21 @@ test_deploy_accepted(void **state)
 	path = api_fmt("/api/v1/deployments/%s", id);
 	r = api_call(srv, "GET", path, viewer, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "app_name"), "shopfront");
-	assert_string_equal(jstr(r->json, "cluster_name"), "prod-eu-west");
-	assert_string_equal(jstr(r->json, "kind"), "deploy");
-	assert_string_equal(jstr(r->json, "status"), "pending");
-	assert_string_equal(jstr(r->json, "namespace"), "shop");
+	assert_string_equal(api_jstr(r->json, "app_name"), "shopfront");
+	assert_string_equal(api_jstr(r->json, "cluster_name"), "prod-eu-west");
+	assert_string_equal(api_jstr(r->json, "kind"), "deploy");
+	assert_string_equal(api_jstr(r->json, "status"), "pending");
+	assert_string_equal(api_jstr(r->json, "namespace"), "shop");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json,
 	    "completed_at")));
 	config = cJSON_GetObjectItem(r->json, "config");
 	assert_int_equal(cJSON_GetObjectItem(config, "replicas")->valueint, 3);
-	assert_string_equal(jstr(config, "tag"), "1.27");
+	assert_string_equal(api_jstr(config, "tag"), "1.27");
 	steps = cJSON_GetObjectItem(r->json, "steps");
 	assert_int_equal(cJSON_GetArraySize(steps), 6);
-	assert_string_equal(jstr(cJSON_GetArrayItem(steps, 0), "step"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(steps, 0), "step"),
 	    "validate");
-	assert_string_equal(jstr(cJSON_GetArrayItem(steps, 5), "step"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(steps, 5), "step"),
 	    "complete");
 	assert_true(cJSON_IsObject(cJSON_GetObjectItem(
 	    cJSON_GetArrayItem(steps, 0), "details")));
@@ -80,7 +80,7 @@ test_deploy_accepted(void **state)
 	assert_int_equal(r->status, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
 	    "items")), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
 	    r->json, "items"), 0), "event_type"), "created");
 	api_resp_free(r);
 	free(path);
@@ -88,7 +88,7 @@ test_deploy_accepted(void **state)
 	/* the application's page shows where it is deployed */
 	path = api_fmt(APPS "/%s", app);
 	r = api_call(srv, "GET", path, viewer, NULL);
-	assert_string_equal(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
 	    r->json, "deployments"), 0), "id"), id);
 	api_resp_free(r);
 	free(path);
@@ -96,7 +96,7 @@ test_deploy_accepted(void **state)
 	/* a second deploy to the same cluster is refused while in flight */
 	r = act(admin, "deploy", body, NULL);
 	api_expect_error(r, 409, "Conflict");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "deployment_id"), id);
 	api_resp_free(r);
 	assert_int_equal(sql_count("SELECT count(*) FROM "
@@ -158,7 +158,7 @@ test_deploy_refused(void **state)
 		r = api_call(srv, "POST", path, admin, cases[i].body);
 		if (r->status != cases[i].status)
 			fail_msg("case %zu: %ld %s", i, r->status, r->body);
-		assert_string_equal(jstr(cJSON_GetObjectItem(r->json,
+		assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json,
 		    "details"), "field"), cases[i].field);
 		api_resp_free(r);
 		free(path);
@@ -204,7 +204,7 @@ test_idempotency(void **state)
 	    "\"version\":\"1.0.0\",\"cluster_id\":\"%s\"}", cl);
 	r = act(admin, "deploy", again, "Idempotency-Key: retry-me-1");
 	assert_int_equal(r->status, 202);
-	assert_string_equal(jstr(r->json, "deployment_id"), id);
+	assert_string_equal(api_jstr(r->json, "deployment_id"), id);
 	assert_string_equal(api_resp_header(r, "Idempotent-Replayed"),
 	    "true");
 	api_resp_free(r);
@@ -214,7 +214,7 @@ test_idempotency(void **state)
 	    "\"config\":{\"replicas\":5}}", cl);
 	r = act(admin, "deploy", other, "Idempotency-Key: retry-me-1");
 	api_expect_error(r, 422, "ValidationError");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "field"), "Idempotency-Key");
 	api_resp_free(r);
 	r = act(admin, "upgrade", body, "Idempotency-Key: retry-me-1");
@@ -288,8 +288,8 @@ test_upgrade_rollback(void **state)
 	    "action = 'deployments.rollback' AND resource_id = '%s'", d3), 1);
 	path = api_fmt("/api/v1/deployments/%s", d3);
 	r = api_call(srv, "GET", path, tadmin, NULL);
-	assert_string_equal(jstr(r->json, "kind"), "rollback");
-	assert_string_equal(jstr(r->json, "previous_version"), "1.1.0");
+	assert_string_equal(api_jstr(r->json, "kind"), "rollback");
+	assert_string_equal(api_jstr(r->json, "previous_version"), "1.1.0");
 	api_resp_free(r);
 	free(path);
 	mark_successful(d3);
@@ -336,9 +336,9 @@ racer_main(void *arg)
 	pthread_barrier_wait(rc->go);
 	r = act(padmin, "deploy", rc->body, "Idempotency-Key: race-1");
 	rc->status = r->status;
-	id = jstr(r->json, "deployment_id");
+	id = api_jstr(r->json, "deployment_id");
 	if (id == NULL)
-		id = jstr(cJSON_GetObjectItem(r->json, "details"),
+		id = api_jstr(cJSON_GetObjectItem(r->json, "details"),
 		    "deployment_id");
 	snprintf(rc->id, sizeof rc->id, "%s", id != NULL ? id : "");
 	rc->replayed = api_resp_header(r, "Idempotent-Replayed") != NULL;

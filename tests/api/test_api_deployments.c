@@ -45,16 +45,16 @@ test_list(void **state)
 	assert_int_equal(r->status, 200);
 	items = cJSON_GetObjectItem(r->json, "items");
 	assert_int_equal(cJSON_GetArraySize(items), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "id"), b);
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "id"), b);
 	assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0),
 	    "steps"));
 	free(path);
 	path = api_fmt("/api/v1/deployments?cluster_id=%s&limit=1&cursor=%s",
-	    cl, jstr(r->json, "next_cursor"));
+	    cl, api_jstr(r->json, "next_cursor"));
 	r2 = api_call(srv, "GET", path, viewer, NULL);
 	items = cJSON_GetObjectItem(r2->json, "items");
 	assert_int_equal(cJSON_GetArraySize(items), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items, 0), "id"), a);
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(items, 0), "id"), a);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r2->json,
 	    "next_cursor")));
 	api_resp_free(r);
@@ -66,8 +66,8 @@ test_list(void **state)
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(r->json,
 	    "items")) >= 1);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items")) {
-		assert_string_equal(jstr(it, "status"), "successful");
-		assert_string_equal(jstr(it, "app_id"), app);
+		assert_string_equal(api_jstr(it, "status"), "successful");
+		assert_string_equal(api_jstr(it, "app_id"), app);
 	}
 	api_resp_free(r);
 	free(path);
@@ -162,14 +162,14 @@ test_preview(void **state)
 	assert_int_equal(r->status, 200);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r->json,
 	    "config"), "replicas")->valueint, 3);
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "config"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "config"),
 	    "tag"), "1.27");
-	assert_non_null(strstr(jstr(r->json, "manifest"),
+	assert_non_null(strstr(api_jstr(r->json, "manifest"),
 	    "\n  replicas: 3\n"));
-	assert_non_null(strstr(jstr(r->json, "manifest"),
+	assert_non_null(strstr(api_jstr(r->json, "manifest"),
 	    "app.kubernetes.io/version: 1.1.0"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "current")));
-	assert_non_null(strstr(jstr(r->json, "current_error"),
+	assert_non_null(strstr(api_jstr(r->json, "current_error"),
 	    "no credentials"));
 	api_resp_free(r);
 	free(cl);
@@ -190,20 +190,20 @@ test_preview(void **state)
 	    "\"token\":\"%s\"}}", k.url, KS_TOKEN);
 	r = api_call(srv, "POST", "/api/v1/clusters", admin, reg);
 	assert_int_equal(r->status, 201);
-	cl = strdup(jstr(r->json, "id"));
+	cl = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	free(reg);
 
 	/* nothing runs yet: current is empty, nothing exists */
 	r = preview(cl, "{\"replicas\":3}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "current"), "");
+	assert_string_equal(api_jstr(r->json, "current"), "");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json,
 	    "current_error")));
 	obj = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "objects"), 0);
-	assert_string_equal(jstr(obj, "kind"), "Deployment");
-	assert_string_equal(jstr(obj, "name"), "shopfront");
-	assert_string_equal(jstr(obj, "namespace"), "default");
+	assert_string_equal(api_jstr(obj, "kind"), "Deployment");
+	assert_string_equal(api_jstr(obj, "name"), "shopfront");
+	assert_string_equal(api_jstr(obj, "namespace"), "default");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(obj, "exists")));
 	api_resp_free(r);
 
@@ -219,8 +219,8 @@ test_preview(void **state)
 	    "80}]}]}}}}") / 100, 2);
 	r = preview(cl, "{\"replicas\":3}");
 	assert_int_equal(r->status, 200);
-	current = (char *)jstr(r->json, "current");
-	manifest_text = (char *)jstr(r->json, "manifest");
+	current = (char *)api_jstr(r->json, "current");
+	manifest_text = (char *)api_jstr(r->json, "manifest");
 	assert_non_null(current);
 	assert_non_null(strstr(current, "\n  replicas: 1\n"));
 	assert_non_null(strstr(current, "image: nginx:1.25\n"));
@@ -240,7 +240,7 @@ test_preview(void **state)
 	/* a bad config is the caller's fault, before the cluster is asked */
 	r = preview(cl, "{\"replicas\":0}");
 	api_expect_error(r, 422, "ValidationError");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "field"), "config.replicas");
 	api_resp_free(r);
 
@@ -249,7 +249,7 @@ test_preview(void **state)
 	r = preview(cl, "{}");
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "current")));
-	assert_non_null(jstr(r->json, "current_error"));
+	assert_non_null(api_jstr(r->json, "current_error"));
 	api_resp_free(r);
 	kubesim_rmdir(dir);
 	free(cl);
@@ -270,7 +270,7 @@ test_preview_namespace(void **state)
 	r = preview(cl, "{}");
 	assert_int_equal(r->status, 200);
 	obj = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "objects"), 0);
-	assert_string_equal(jstr(obj, "namespace"), "default");
+	assert_string_equal(api_jstr(obj, "namespace"), "default");
 	api_resp_free(r);
 
 	body = api_fmt("{\"cluster_id\":\"%s\",\"version\":\"1.0.0\","
@@ -280,8 +280,8 @@ test_preview_namespace(void **state)
 	r = preview(cl, "{}");
 	assert_int_equal(r->status, 200);
 	obj = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "objects"), 0);
-	assert_string_equal(jstr(obj, "namespace"), "shop");
-	assert_non_null(strstr(jstr(r->json, "manifest"),
+	assert_string_equal(api_jstr(obj, "namespace"), "shop");
+	assert_non_null(strstr(api_jstr(r->json, "manifest"),
 	    "\n  namespace: shop\n"));
 	api_resp_free(r);
 
@@ -292,8 +292,8 @@ test_preview_namespace(void **state)
 	r = act(viewer, "preview", body, NULL);
 	assert_int_equal(r->status, 200);
 	obj = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "objects"), 0);
-	assert_string_equal(jstr(obj, "namespace"), "other");
-	assert_non_null(strstr(jstr(r->json, "manifest"),
+	assert_string_equal(api_jstr(obj, "namespace"), "other");
+	assert_non_null(strstr(api_jstr(r->json, "manifest"),
 	    "clustermaster.io/deployment-id: <new>\n"));
 	api_resp_free(r);
 	free(body);

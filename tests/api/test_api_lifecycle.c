@@ -171,14 +171,6 @@ ks_call(const char *method, const char *path, const char *body)
 	return status;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void
 nap(int ms)
 {
@@ -211,7 +203,7 @@ find_alert(const char *type, const char *status)
 
 	assert_int_equal(r->status, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items"))
-		if (found == NULL && strcmp(jstr(it, "alert_type"), type) == 0)
+		if (found == NULL && strcmp(api_jstr(it, "alert_type"), type) == 0)
 			found = cJSON_Duplicate(it, true);
 	api_resp_free(r);
 	free(path);
@@ -245,10 +237,10 @@ history(const char *id, const char *by_event, char *by, size_t bylen)
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items")) {
 		if (buf[0] != '\0')
 			strncat(buf, ",", sizeof buf - strlen(buf) - 1);
-		strncat(buf, jstr(it, "event"), sizeof buf - strlen(buf) - 1);
-		if (by != NULL && strcmp(jstr(it, "event"), by_event) == 0)
-			snprintf(by, bylen, "%s", jstr(it, "by") ?
-			    jstr(it, "by") : "(hub)");
+		strncat(buf, api_jstr(it, "event"), sizeof buf - strlen(buf) - 1);
+		if (by != NULL && strcmp(api_jstr(it, "event"), by_event) == 0)
+			snprintf(by, bylen, "%s", api_jstr(it, "by") ?
+			    api_jstr(it, "by") : "(hub)");
 	}
 	api_resp_free(r);
 	free(path);
@@ -345,7 +337,7 @@ setup(void **state)
 	r = api_call(srv, "POST", "/api/v1/clusters", admin, body);
 	if (r->status != 201)
 		fail_msg("register: %ld %s", r->status, r->body);
-	cluster_id = strdup(jstr(r->json, "id"));
+	cluster_id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	free(body);
 	return 0;
@@ -405,14 +397,14 @@ test_fire_and_dedupe(void **state)
 	    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":"
 	    "\"x:crash\"}]}}}}"), 201);
 	a = wait_alert("PodsCrashLooping", "active");
-	crash_alert = strdup(jstr(a, "id"));
-	assert_non_null(jstr(a, "rule_id"));
-	assert_int_equal(strlen(jstr(a, "fingerprint")), 32);
-	assert_string_equal(jstr(cJSON_GetObjectItem(a, "labels"), "cluster"),
+	crash_alert = strdup(api_jstr(a, "id"));
+	assert_non_null(api_jstr(a, "rule_id"));
+	assert_int_equal(strlen(api_jstr(a, "fingerprint")), 32);
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(a, "labels"), "cluster"),
 	    "sim-life");
-	assert_string_equal(jstr(cJSON_GetObjectItem(a, "labels"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(a, "labels"),
 	    "provider"), "aws");
-	assert_non_null(strstr(jstr(a, "message"), "crash-looping"));
+	assert_non_null(strstr(api_jstr(a, "message"), "crash-looping"));
 	cJSON_Delete(a);
 	n1 = api_fmt("\"alert_id\":\"%s\"", crash_alert);
 	n2 = api_fmt("\"resource_id\":\"%s\"", crash_alert);
@@ -476,9 +468,9 @@ test_silence_expire_resolve(void **state)
 	api_resp_free(r);
 	ks_stop(&ks);
 	a = wait_alert("ClusterUnreachable", "active");
-	id = strdup(jstr(a, "id"));
+	id = strdup(api_jstr(a, "id"));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(a, "silenced")));
-	assert_string_equal(jstr(a, "severity"), "critical");
+	assert_string_equal(api_jstr(a, "severity"), "critical");
 	cJSON_Delete(a);
 	h = history(id, NULL, NULL, 0);
 	assert_string_equal(h, "fired,silenced");

@@ -41,6 +41,9 @@
 #define HOUR_MS 3600000LL
 #define DAY_MS 86400000LL
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define sql_count(...) api_count_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 static char *admin;
 static char *viewer;
@@ -53,32 +56,6 @@ static struct kubesim ks;
 static bool have_ks;
 
 /* ---- helpers --------------------------------------------------------- */
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long long
-sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long long
-sql_count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
 
 static long long
 now_ms(void)
@@ -110,7 +87,7 @@ register_cluster(const char *token, const char *name, const char *extra)
 
 	if (r->status != 201)
 		fail_msg("register %s: %ld %s", name, r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	free(body);
 	return id;
@@ -165,8 +142,8 @@ expect_field(const struct api_resp *r, long status, const char *field)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
 
-	if (r->status != status || jstr(d, "field") == NULL ||
-	    strcmp(jstr(d, "field"), field) != 0)
+	if (r->status != status || api_jstr(d, "field") == NULL ||
+	    strcmp(api_jstr(d, "field"), field) != 0)
 		fail_msg("want %ld on %s, got %ld %s", status, field,
 		    r->status, r->body);
 }
@@ -251,8 +228,8 @@ test_ingest_ok(void **state)
 	    == 2.5);
 	assert_true(cJSON_GetObjectItemCaseSensitive(m, "ing_b")->valuedouble
 	    == -4);
-	assert_string_equal(jstr(r->json, "cluster_id"), cid);
-	assert_non_null(jstr(r->json, "collected_at"));
+	assert_string_equal(api_jstr(r->json, "cluster_id"), cid);
+	assert_non_null(api_jstr(r->json, "collected_at"));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
 	    r->json, "items")), 2);
 	api_resp_free(r);
@@ -321,7 +298,7 @@ test_ingest_bad(void **state)
 		    "\"name\":\"bad_batch\",\"value\":1},%s]}", cid, point);
 		r = push(admin, body);
 		expect_field(r, 422, bad[i].field);
-		assert_string_equal(jstr(r->json, "error"), "ValidationError");
+		assert_string_equal(api_jstr(r->json, "error"), "ValidationError");
 		api_resp_free(r);
 		free(body);
 		free(point);
@@ -362,7 +339,7 @@ test_ingest_oversize(void **state)
 	snprintf(body + used, cap - used, "]}");
 	r = push(admin, body);
 	expect_field(r, 413, "points");
-	assert_string_equal(jstr(r->json, "error"), "PayloadTooLarge");
+	assert_string_equal(api_jstr(r->json, "error"), "PayloadTooLarge");
 	api_resp_free(r);
 	assert_int_equal(raw_rows("big"), 0);
 	/* drop the last point: exactly the cap */
@@ -562,7 +539,7 @@ test_query_raw(void **state)
 
 	push_known();
 	r = query_known(q_base, q_base + 10 * MIN_MS, 30, "avg");
-	assert_string_equal(jstr(r->json, "rollup"), "raw");
+	assert_string_equal(api_jstr(r->json, "rollup"), "raw");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "step_s")->valuedouble, 30);
 	p = only_points(r);
@@ -574,7 +551,7 @@ test_query_raw(void **state)
 	api_resp_free(r);
 	/* 15-second steps: still one sample each, empty steps left out */
 	r = query_known(q_base, q_base + 2 * MIN_MS, 15, "max");
-	assert_string_equal(jstr(r->json, "rollup"), "raw");
+	assert_string_equal(api_jstr(r->json, "rollup"), "raw");
 	assert_int_equal(cJSON_GetArraySize(only_points(r)), 4);
 	api_resp_free(r);
 }
@@ -598,8 +575,8 @@ test_query_1m(void **state)
 	for (a = 0; a < sizeof aggs / sizeof aggs[0]; a++) {
 		r = query_known(q_base + 60 * MIN_MS, q_base + 70 * MIN_MS, 60,
 		    aggs[a].agg);
-		assert_string_equal(jstr(r->json, "rollup"), "1m");
-		assert_string_equal(jstr(r->json, "agg"), aggs[a].agg);
+		assert_string_equal(api_jstr(r->json, "rollup"), "1m");
+		assert_string_equal(api_jstr(r->json, "agg"), aggs[a].agg);
 		p = only_points(r);
 		assert_int_equal(cJSON_GetArraySize(p), 10);
 		for (i = 0; i < 10; i++) {
@@ -643,7 +620,7 @@ test_query_1h(void **state)
 	for (a = 0; a < sizeof aggs / sizeof aggs[0]; a++) {
 		r = query_known(q_base, q_base + 3 * HOUR_MS, 3600,
 		    aggs[a].agg);
-		assert_string_equal(jstr(r->json, "rollup"), "1h");
+		assert_string_equal(api_jstr(r->json, "rollup"), "1h");
 		p = only_points(r);
 		assert_int_equal(cJSON_GetArraySize(p), 3);
 		for (h = 0; h < 3; h++) {
@@ -656,7 +633,7 @@ test_query_1h(void **state)
 		api_resp_free(r);
 	}
 	r = get_ok("/api/v1/metrics?name=known&from=-6h&step=3600&agg=sum");
-	assert_string_equal(jstr(r->json, "rollup"), "1h");
+	assert_string_equal(api_jstr(r->json, "rollup"), "1h");
 	p = only_points(r);
 	for (h = 0; h < cJSON_GetArraySize(p); h++)
 		total += pt_v(p, h);
@@ -664,7 +641,7 @@ test_query_1h(void **state)
 	api_resp_free(r);
 	/* a day without a step: the 1-minute rollup, about 120 points */
 	r = get_ok("/api/v1/metrics?name=known&from=-24h");
-	assert_string_equal(jstr(r->json, "rollup"), "1m");
+	assert_string_equal(api_jstr(r->json, "rollup"), "1m");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "step_s")->valuedouble, 720);
 	api_resp_free(r);
@@ -767,7 +744,7 @@ test_retention(void **state)
 	assert_int_equal(cJSON_GetArraySize(only_points(r)), 0);
 	api_resp_free(r);
 	r = get_ok("/api/v1/metrics?name=aged&from=-11d&to=-9d&agg=sum");
-	assert_string_equal(jstr(r->json, "rollup"), "1h");
+	assert_string_equal(api_jstr(r->json, "rollup"), "1h");
 	assert_int_equal(cJSON_GetArraySize(only_points(r)), 1);
 	api_resp_free(r);
 
@@ -879,7 +856,7 @@ test_collect(void **state)
 	path = api_fmt("/api/v1/metrics?name=pods_running&cluster_id=%s", id);
 	r = get_ok(path);
 	assert_true(cJSON_GetArraySize(only_points(r)) >= 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(
 	    cJSON_GetObjectItemCaseSensitive(r->json, "series"), 0),
 	    "cluster_name"), "sim-metrics");
 	api_resp_free(r);
@@ -896,7 +873,7 @@ panel(const cJSON *d, const char *id)
 	const cJSON *p;
 
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d, "panels"))
-		if (strcmp(jstr(p, "id"), id) == 0)
+		if (strcmp(api_jstr(p, "id"), id) == 0)
 			return p;
 	return NULL;
 }
@@ -913,17 +890,17 @@ test_dashboard(void **state)
 	r = get_ok("/api/v1/observability/dashboard");
 	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "dashboards"), 0);
-	assert_string_equal(jstr(d, "id"), "fleet");
-	assert_string_equal(jstr(d, "title"), "Fleet overview");
-	assert_string_equal(jstr(d, "rollup"), "raw");
+	assert_string_equal(api_jstr(d, "id"), "fleet");
+	assert_string_equal(api_jstr(d, "title"), "Fleet overview");
+	assert_string_equal(api_jstr(d, "rollup"), "raw");
 	p = panel(d, "cpu");
 	assert_non_null(p);
-	assert_string_equal(jstr(p, "metric"), "cpu_percent");
-	assert_string_equal(jstr(p, "unit"), "percent");
+	assert_string_equal(api_jstr(p, "metric"), "cpu_percent");
+	assert_string_equal(api_jstr(p, "unit"), "percent");
 	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p,
 	    "series")));
 	stat = cJSON_GetObjectItemCaseSensitive(p, "stat");
-	assert_string_equal(jstr(stat, "unit"), "percent");
+	assert_string_equal(api_jstr(stat, "unit"), "percent");
 	if (have_ks) {
 		assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
 		    stat, "value")));
@@ -942,9 +919,9 @@ test_dashboard(void **state)
 	r = get_ok(path);
 	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "dashboards"), 0);
-	assert_string_equal(jstr(d, "id"), "cluster");
-	assert_string_equal(jstr(d, "cluster_id"), cid);
-	assert_string_equal(jstr(d, "rollup"), "1m");
+	assert_string_equal(api_jstr(d, "id"), "cluster");
+	assert_string_equal(api_jstr(d, "cluster_id"), cid);
+	assert_string_equal(api_jstr(d, "rollup"), "1m");
 	assert_non_null(panel(d, "pending"));
 	api_resp_free(r);
 	free(path);
@@ -954,7 +931,7 @@ test_dashboard(void **state)
 	r = get_ok(path);
 	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "dashboards"), 0);
-	assert_string_equal(jstr(d, "id"), "app");
+	assert_string_equal(api_jstr(d, "id"), "app");
 	p = panel(d, "ing_a");
 	assert_non_null(p);
 	assert_true(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(

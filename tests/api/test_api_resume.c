@@ -101,7 +101,7 @@ test_kill_resume(void **state)
 	before = events_of(id);
 	hub_kill_restart();
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	steps = steps_of(d);
 	assert_string_equal(steps, "validate:completed,render:completed,"
 	    "apply:completed,wait_rollout:completed,verify:completed,"
@@ -175,7 +175,7 @@ test_store_refuses_outcome(void **state)
 	wait_step(id, "render", "in_progress");
 	api_sql_exec(srv, "DROP TRIGGER test_refuse_render");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	steps = steps_of(d);
 	assert_string_equal(steps, "validate:completed,render:completed,"
 	    "apply:completed,wait_rollout:completed,verify:completed,"
@@ -211,7 +211,7 @@ test_stall_past_lease(void **state)
 	nap(3000);	/* the lease is 2 s */
 	assert_int_equal(kill(srv->pid, SIGCONT), 0);
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	events = events_of(id);
 	assert_true(count_events(events, "resumed") <= 1);
 	assert_int_equal(count_events(events, "created"), 1);

@@ -33,14 +33,6 @@ static char *viewer_tok;
 static char *globex_tok;
 static char *cluster_id;	/* a demo cluster of tenant demo */
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static double
 jnum(const cJSON *o, const char *key)
 {
@@ -60,7 +52,7 @@ expect_field(struct api_resp *r, long status, const char *name,
 	api_expect_error(r, status, name);
 	d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
 	if (field != NULL) {
-		if (jstr(d, "field") == NULL || strcmp(jstr(d, "field"),
+		if (api_jstr(d, "field") == NULL || strcmp(api_jstr(d, "field"),
 		    field) != 0)
 			fail_msg("expected field %s: %s", field, r->body);
 	}
@@ -79,7 +71,7 @@ find_rule(const char *token, const char *name)
 	assert_int_equal(r->status, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->json,
 	    "items"))
-		if (strcmp(jstr(it, "name"), name) == 0)
+		if (strcmp(api_jstr(it, "name"), name) == 0)
 			found = cJSON_Duplicate(it, true);
 	api_resp_free(r);
 	return found;
@@ -141,7 +133,7 @@ create_rule(const char *body)
 
 	if (r->status != 201)
 		fail_msg("create rule: %ld %s", r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	return id;
 }
@@ -161,7 +153,7 @@ setup(void **state)
 	globex_tok = api_globex_token(srv);
 	r = api_call(srv, "GET", "/api/v1/clusters?limit=1", admin_tok, NULL);
 	assert_int_equal(r->status, 200);
-	cluster_id = strdup(jstr(cJSON_GetArrayItem(
+	cluster_id = strdup(api_jstr(cJSON_GetArrayItem(
 	    cJSON_GetObjectItemCaseSensitive(r->json, "items"), 0), "id"));
 	api_resp_free(r);
 	return 0;
@@ -200,16 +192,16 @@ test_builtins(void **state)
 		cJSON_Delete(r);
 	}
 	r = find_rule(viewer_tok, "HighCPU");
-	assert_string_equal(jstr(r, "kind"), "metric");
-	assert_string_equal(jstr(r, "metric"), "cpu_percent");
-	assert_string_equal(jstr(r, "comparison"), ">");
+	assert_string_equal(api_jstr(r, "kind"), "metric");
+	assert_string_equal(api_jstr(r, "metric"), "cpu_percent");
+	assert_string_equal(api_jstr(r, "comparison"), ">");
 	assert_true(jnum(r, "threshold") == 90);
 	assert_true(jnum(r, "for_s") == 300);
 	cJSON_Delete(r);
 	r = find_rule(viewer_tok, "ClusterUnreachable");
-	assert_string_equal(jstr(r, "kind"), "state");
-	assert_string_equal(jstr(r, "state"), "cluster_unreachable");
-	assert_string_equal(jstr(r, "severity"), "critical");
+	assert_string_equal(api_jstr(r, "kind"), "state");
+	assert_string_equal(api_jstr(r, "state"), "cluster_unreachable");
+	assert_string_equal(api_jstr(r, "severity"), "critical");
 	cJSON_Delete(r);
 	/* globex has its own */
 	r = find_rule(globex_tok, "HighMemory");
@@ -224,7 +216,7 @@ test_builtins(void **state)
 		assert_int_equal(t->status, 201);
 		sql = api_fmt("SELECT count(*) FROM alert_rules WHERE "
 		    "tenant_id = '%s' AND builtin IS NOT NULL",
-		    jstr(t->json, "id"));
+		    api_jstr(t->json, "id"));
 		assert_int_equal(api_sql_count(srv, sql), 5);
 		free(sql);
 		api_resp_free(t);
@@ -249,13 +241,13 @@ test_crud(void **state)
 	path = api_fmt("/api/v1/alert-rules/%s", id);
 	r = api_call(srv, "GET", path, viewer_tok, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "name"), "DiskFull");
-	assert_string_equal(jstr(r->json, "comparison"), ">=");
+	assert_string_equal(api_jstr(r->json, "name"), "DiskFull");
+	assert_string_equal(api_jstr(r->json, "comparison"), ">=");
 	assert_true(jnum(r->json, "for_s") == 60);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "builtin")));
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "labels"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "labels"),
 	    "team"), "storage");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "selector"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "selector"),
 	    "provider"), "aws");
 	api_resp_free(r);
 	found = find_rule(admin_tok, "DiskFull");
@@ -267,7 +259,7 @@ test_crud(void **state)
 	assert_int_equal(r->status, 200);
 	assert_true(jnum(r->json, "threshold") == 80);
 	assert_true(jnum(r->json, "for_s") == 60);
-	assert_string_equal(jstr(r->json, "severity"), "critical");
+	assert_string_equal(api_jstr(r->json, "severity"), "critical");
 	api_resp_free(r);
 
 	/* same name again: 409 */
@@ -365,7 +357,7 @@ static void
 test_builtin_rules_stay(void **state)
 {
 	cJSON *rule = find_rule(admin_tok, "NodeNotReady");
-	char *path = api_fmt("/api/v1/alert-rules/%s", jstr(rule, "id"));
+	char *path = api_fmt("/api/v1/alert-rules/%s", api_jstr(rule, "id"));
 	struct api_resp *r;
 
 	(void)state;
@@ -396,7 +388,7 @@ static void
 test_rbac_and_tenants(void **state)
 {
 	cJSON *rule = find_rule(admin_tok, "HighMemory");
-	char *path = api_fmt("/api/v1/alert-rules/%s", jstr(rule, "id"));
+	char *path = api_fmt("/api/v1/alert-rules/%s", api_jstr(rule, "id"));
 	const char *body = "{\"name\":\"Op\",\"kind\":\"state\",\"state\":"
 	    "\"node_not_ready\"}";
 	struct api_resp *r;
@@ -469,18 +461,18 @@ test_metric_rule_lifecycle(void **state)
 	    admin_tok, NULL);
 	a = NULL;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(r->json, "items"))
-		if (jstr(a, "rule_id") != NULL &&
-		    strcmp(jstr(a, "rule_id"), id) == 0)
+		if (api_jstr(a, "rule_id") != NULL &&
+		    strcmp(api_jstr(a, "rule_id"), id) == 0)
 			break;
 	assert_non_null(a);
-	assert_string_equal(jstr(a, "alert_type"), "LoadHigh");
-	assert_int_equal(strlen(jstr(a, "fingerprint")), 32);
-	assert_string_equal(jstr(cJSON_GetObjectItem(a, "labels"), "team"),
+	assert_string_equal(api_jstr(a, "alert_type"), "LoadHigh");
+	assert_int_equal(strlen(api_jstr(a, "fingerprint")), 32);
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(a, "labels"), "team"),
 	    "core");
-	assert_string_equal(jstr(cJSON_GetObjectItem(a, "labels"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(a, "labels"),
 	    "cluster_id"), cluster_id);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(a, "silenced")));
-	assert_non_null(strstr(jstr(a, "message"), "test_load"));
+	assert_non_null(strstr(api_jstr(a, "message"), "test_load"));
 	api_resp_free(r);
 	/* the value drops: resolved by the hub */
 	set_metric("test_load", 5);

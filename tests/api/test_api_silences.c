@@ -32,14 +32,6 @@ static char *operator_tok;
 static char *viewer_tok;
 static char *globex_tok;
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool
 jtrue(const cJSON *o, const char *key)
 {
@@ -62,8 +54,8 @@ expect_field(struct api_resp *r, long status, const char *name,
 
 	api_expect_error(r, status, name);
 	d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
-	if (field != NULL && (jstr(d, "field") == NULL ||
-	    strcmp(jstr(d, "field"), field) != 0))
+	if (field != NULL && (api_jstr(d, "field") == NULL ||
+	    strcmp(api_jstr(d, "field"), field) != 0))
 		fail_msg("expected field %s: %s", field, r->body);
 	api_resp_free(r);
 }
@@ -79,7 +71,7 @@ get_alert(const char *id)
 
 	assert_int_equal(r->status, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items"))
-		if (strcmp(jstr(it, "id"), id) == 0)
+		if (strcmp(api_jstr(it, "id"), id) == 0)
 			found = cJSON_Duplicate(it, true);
 	api_resp_free(r);
 	if (found == NULL)
@@ -117,7 +109,7 @@ history(const char *id)
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items")) {
 		if (buf[0] != '\0')
 			strncat(buf, ",", sizeof buf - strlen(buf) - 1);
-		strncat(buf, jstr(it, "event"), sizeof buf - strlen(buf) - 1);
+		strncat(buf, api_jstr(it, "event"), sizeof buf - strlen(buf) - 1);
 	}
 	api_resp_free(r);
 	free(path);
@@ -168,23 +160,23 @@ test_silence_by_matchers(void **state)
 	body = api_fmt("{\"matchers\":[{\"name\":\"alertname\",\"value\":"
 	    "\"%s\"},{\"name\":\"cluster\",\"value\":\"%.3s.*\",\"op\":"
 	    "\"=~\"}],\"duration_s\":3600,\"comment\":\"maintenance\"}",
-	    jstr(a, "alert_type"), jstr(a, "cluster_name"));
+	    api_jstr(a, "alert_type"), api_jstr(a, "cluster_name"));
 	created = r = silence(operator_tok, body);
 	if (r->status != 201)
 		fail_msg("create: %ld %s", r->status, r->body);
-	assert_string_equal(jstr(r->json, "state"), "active");
-	assert_string_equal(jstr(r->json, "comment"), "maintenance");
-	assert_non_null(jstr(r->json, "expires_at"));
+	assert_string_equal(api_jstr(r->json, "state"), "active");
+	assert_string_equal(api_jstr(r->json, "comment"), "maintenance");
+	assert_non_null(api_jstr(r->json, "expires_at"));
 	assert_false(jtrue(r->json, "until_resolved"));
 	assert_true(cJSON_GetObjectItem(r->json, "alerts_silenced")->valueint
 	    >= 1);
-	sid = jstr(r->json, "id");
-	now = get_alert(jstr(a, "id"));
+	sid = api_jstr(r->json, "id");
+	now = get_alert(api_jstr(a, "id"));
 	assert_true(jtrue(now, "silenced"));
-	assert_string_equal(jstr(now, "silence_id"), sid);
-	assert_string_equal(jstr(now, "status"), "active");
+	assert_string_equal(api_jstr(now, "silence_id"), sid);
+	assert_string_equal(api_jstr(now, "status"), "active");
 	cJSON_Delete(now);
-	h = history(jstr(a, "id"));
+	h = history(api_jstr(a, "id"));
 	assert_non_null(strstr(h, "silenced"));
 	free(h);
 
@@ -203,17 +195,17 @@ test_silence_by_matchers(void **state)
 		    operator_tok, NULL);
 
 		assert_int_equal(d->status, 200);
-		assert_string_equal(jstr(d->json, "state"), "expired");
-		assert_non_null(jstr(d->json, "ended_at"));
+		assert_string_equal(api_jstr(d->json, "state"), "expired");
+		assert_non_null(api_jstr(d->json, "ended_at"));
 		api_resp_free(d);
 	}
 	expect_field(api_call(srv, "DELETE", path, operator_tok, NULL), 409,
 	    "Conflict", "state");
-	now = get_alert(jstr(a, "id"));
+	now = get_alert(api_jstr(a, "id"));
 	assert_false(jtrue(now, "silenced"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(now, "silence_id")));
 	cJSON_Delete(now);
-	h = history(jstr(a, "id"));
+	h = history(api_jstr(a, "id"));
 	assert_non_null(strstr(h, "silenced,unsilenced"));
 	free(h);
 	r = api_call(srv, "GET", "/api/v1/silences?state=expired", viewer_tok,
@@ -239,16 +231,16 @@ test_silence_expires(void **state)
 
 	(void)state;
 	body = api_fmt("{\"alert_id\":\"%s\",\"duration_s\":1}",
-	    jstr(a, "id"));
+	    api_jstr(a, "id"));
 	r = silence(admin_tok, body);
 	assert_int_equal(r->status, 201);
-	path = api_fmt("/api/v1/silences/%s", jstr(r->json, "id"));
+	path = api_fmt("/api/v1/silences/%s", api_jstr(r->json, "id"));
 	api_resp_free(r);
-	now = get_alert(jstr(a, "id"));
+	now = get_alert(api_jstr(a, "id"));
 	assert_true(jtrue(now, "silenced"));
 	cJSON_Delete(now);
 	for (;;) {
-		now = get_alert(jstr(a, "id"));
+		now = get_alert(api_jstr(a, "id"));
 		if (!jtrue(now, "silenced"))
 			break;
 		cJSON_Delete(now);
@@ -258,9 +250,9 @@ test_silence_expires(void **state)
 	}
 	cJSON_Delete(now);
 	r = api_call(srv, "GET", path, admin_tok, NULL);
-	assert_string_equal(jstr(r->json, "state"), "expired");
+	assert_string_equal(api_jstr(r->json, "state"), "expired");
 	api_resp_free(r);
-	h = history(jstr(a, "id"));
+	h = history(api_jstr(a, "id"));
 	assert_non_null(strstr(h, "silenced,unsilenced"));
 	free(h);
 	free(path);
@@ -279,56 +271,56 @@ test_until_resolved(void **state)
 
 	(void)state;
 	body = api_fmt("{\"alert_id\":\"%s\",\"until_resolved\":true}",
-	    jstr(a, "id"));
+	    api_jstr(a, "id"));
 	r = silence(admin_tok, body);
 	assert_int_equal(r->status, 201);
 	assert_true(jtrue(r->json, "until_resolved"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "expires_at")));
 	assert_int_equal(cJSON_GetObjectItem(r->json,
 	    "alerts_silenced")->valueint, 1);
-	path = api_fmt("/api/v1/silences/%s", jstr(r->json, "id"));
+	path = api_fmt("/api/v1/silences/%s", api_jstr(r->json, "id"));
 	api_resp_free(r);
-	now = get_alert(jstr(b, "id"));
+	now = get_alert(api_jstr(b, "id"));
 	assert_false(jtrue(now, "silenced"));
 	cJSON_Delete(now);
 
 	free(body);
-	body = api_fmt("/api/v1/alerts/%s/resolve", jstr(a, "id"));
+	body = api_fmt("/api/v1/alerts/%s/resolve", api_jstr(a, "id"));
 	r = api_call(srv, "POST", body, operator_tok,
 	    "{\"comment\":\"fixed\"}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "status"), "resolved");
+	assert_string_equal(api_jstr(r->json, "status"), "resolved");
 	api_resp_free(r);
 	r = api_call(srv, "GET", path, admin_tok, NULL);
-	assert_string_equal(jstr(r->json, "state"), "expired");
-	assert_non_null(jstr(r->json, "ended_at"));
+	assert_string_equal(api_jstr(r->json, "state"), "expired");
+	assert_non_null(api_jstr(r->json, "ended_at"));
 	api_resp_free(r);
-	h = history(jstr(a, "id"));
+	h = history(api_jstr(a, "id"));
 	assert_non_null(strstr(h, "silenced,resolved"));
 	free(h);
 	sql = api_fmt("SELECT count(*) FROM notifications WHERE resource_id = "
-	    "'%s'", jstr(a, "id"));
+	    "'%s'", api_jstr(a, "id"));
 	assert_int_equal(api_sql_count(srv, sql), 0);
 	free(sql);
 
 	/* b is not muted: its resolution notifies the tenant */
 	free(body);
-	body = api_fmt("/api/v1/alerts/%s/resolve", jstr(b, "id"));
+	body = api_fmt("/api/v1/alerts/%s/resolve", api_jstr(b, "id"));
 	r = api_call(srv, "POST", body, operator_tok, NULL);
 	assert_int_equal(r->status, 200);
 	api_resp_free(r);
 	sql = api_fmt("SELECT count(*) FROM notifications WHERE resource_id = "
-	    "'%s' AND kind = 'alert.resolved'", jstr(b, "id"));
+	    "'%s' AND kind = 'alert.resolved'", api_jstr(b, "id"));
 	assert_int_equal(api_sql_count(srv, sql), 1);
 	free(sql);
-	h = history(jstr(b, "id"));
+	h = history(api_jstr(b, "id"));
 	assert_string_equal(h, "resolved");
 	free(h);
 
 	/* "until resolved" on a resolved alert is a conflict */
 	free(body);
 	body = api_fmt("{\"alert_id\":\"%s\",\"until_resolved\":true}",
-	    jstr(b, "id"));
+	    api_jstr(b, "id"));
 	expect_field(silence(admin_tok, body), 409, "Conflict", "alert_id");
 	free(body);
 	free(path);
@@ -352,11 +344,11 @@ test_notifications(void **state)
 	unread = cJSON_GetObjectItem(r->json, "unread")->valueint;
 	assert_true(unread >= 1);
 	n = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
-	assert_string_equal(jstr(n, "kind"), "alert.resolved");
-	assert_string_equal(jstr(n, "resource_type"), "alert");
-	assert_non_null(strstr(jstr(n, "title"), "resolved"));
+	assert_string_equal(api_jstr(n, "kind"), "alert.resolved");
+	assert_string_equal(api_jstr(n, "resource_type"), "alert");
+	assert_non_null(strstr(api_jstr(n, "title"), "resolved"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(n, "acked_at")));
-	id = strdup(jstr(n, "id"));
+	id = strdup(api_jstr(n, "id"));
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/notifications", viewer_tok, NULL);
 	vunread = cJSON_GetObjectItem(r->json, "unread")->valueint;
@@ -365,7 +357,7 @@ test_notifications(void **state)
 	path = api_fmt("/api/v1/notifications/ack/%s", id);
 	r = api_call(srv, "POST", path, admin_tok, NULL);
 	assert_int_equal(r->status, 200);
-	assert_non_null(jstr(r->json, "acked_at"));
+	assert_non_null(api_jstr(r->json, "acked_at"));
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/notifications?unread=true",
 	    admin_tok, NULL);
@@ -460,7 +452,7 @@ test_rbac_and_tenants(void **state)
 	assert_int_equal(r->status, 201);
 	assert_int_equal(cJSON_GetObjectItem(r->json,
 	    "alerts_silenced")->valueint, 0);
-	path = api_fmt("/api/v1/silences/%s", jstr(r->json, "id"));
+	path = api_fmt("/api/v1/silences/%s", api_jstr(r->json, "id"));
 	api_resp_free(r);
 	r = api_call(srv, "GET", path, viewer_tok, NULL);
 	assert_int_equal(r->status, 200);

@@ -52,14 +52,6 @@ struct sse {
 	bool eof;
 };
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int64_t
 now_ms(void)
 {
@@ -197,7 +189,7 @@ tenant_of(const char *token, char *out, size_t len)
 	    NULL);
 
 	assert_int_equal(r->status, 200);
-	snprintf(out, len, "%s", jstr(r->json, "tenant_id"));
+	snprintf(out, len, "%s", api_jstr(r->json, "tenant_id"));
 	api_resp_free(r);
 }
 
@@ -244,8 +236,8 @@ test_receive(void **state)
 	    "acknowledged=false", admin_tok, NULL);
 	a = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
 	assert_non_null(a);
-	path = api_fmt("/api/v1/alerts/%s/ack", jstr(a, "id"));
-	needle = api_fmt("\"alert_id\":\"%s\"", jstr(a, "id"));
+	path = api_fmt("/api/v1/alerts/%s/ack", api_jstr(a, "id"));
+	needle = api_fmt("\"alert_id\":\"%s\"", api_jstr(a, "id"));
 	api_resp_free(api_call(srv, "POST", path, admin_tok, NULL));
 	sse_wait(&s, needle);
 	assert_non_null(strstr(s.buf, "event: alert.changed\n"));

@@ -34,33 +34,16 @@ teardown(void **state)
 	return 0;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *
-items(const struct api_resp *r)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-
-	assert_true(cJSON_IsArray(a));
-	return a;
-}
-
 /* The tenant object's whole shape. */
 static void
 check_tenant_shape(const cJSON *t)
 {
 	assert_true(cJSON_IsObject(t));
 	assert_int_equal(cJSON_GetArraySize(t), 4);
-	assert_int_equal(strlen(jstr(t, "id")), 36);
-	assert_non_null(jstr(t, "name"));
-	assert_non_null(jstr(t, "status"));
-	assert_non_null(strchr(jstr(t, "created_at"), 'T'));
+	assert_int_equal(strlen(api_jstr(t, "id")), 36);
+	assert_non_null(api_jstr(t, "name"));
+	assert_non_null(api_jstr(t, "status"));
+	assert_non_null(strchr(api_jstr(t, "created_at"), 'T'));
 }
 
 /* Call, expect an error naming field (NULL: any), free. */
@@ -73,8 +56,8 @@ call_expect(const char *method, const char *path, const char *tok,
 
 	api_expect_error(r, status, name);
 	d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
-	if (field != NULL && (jstr(d, "field") == NULL ||
-	    strcmp(jstr(d, "field"), field) != 0))
+	if (field != NULL && (api_jstr(d, "field") == NULL ||
+	    strcmp(api_jstr(d, "field"), field) != 0))
 		fail_msg("expected field %s: %s", field, r->body);
 	api_resp_free(r);
 }
@@ -91,9 +74,9 @@ list_names(const char *tok)
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "next_cursor")));
-	cJSON_ArrayForEach(it, items(r)) {
+	cJSON_ArrayForEach(it, api_items(r)) {
 		check_tenant_shape(it);
-		n = api_fmt("%s%s,", s, jstr(it, "name"));
+		n = api_fmt("%s%s,", s, api_jstr(it, "name"));
 		free(s);
 		s = n;
 	}
@@ -112,7 +95,7 @@ test_list_platform_admin(void **state)
 	assert_string_equal(names, "demo,globex,");
 	r = api_call(srv, "GET", "/api/v1/tenants", admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 0), "status"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 0), "status"),
 	    "active");
 	api_resp_free(r);
 	free(names);
@@ -131,8 +114,8 @@ test_list_own_only(void **state)
 	r = api_call(srv, "GET", "/api/v1/tenants", tok, NULL);
 	me = api_call(srv, "GET", "/api/v1/users/me", tok, NULL);
 	assert_int_equal(me->status, 200);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 0), "id"),
-	    jstr(me->json, "tenant_id"));
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 0), "id"),
+	    api_jstr(me->json, "tenant_id"));
 	api_resp_free(me);
 	api_resp_free(r);
 	free(names);
@@ -194,9 +177,9 @@ test_create(void **state)
 	    "{\"name\":\"  initech  \"}");
 	assert_int_equal(r->status, 201);
 	check_tenant_shape(r->json);
-	assert_string_equal(jstr(r->json, "name"), "initech");
-	assert_string_equal(jstr(r->json, "status"), "active");
-	id = strdup(jstr(r->json, "id"));
+	assert_string_equal(api_jstr(r->json, "name"), "initech");
+	assert_string_equal(api_jstr(r->json, "status"), "active");
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	sql = api_fmt("SELECT COUNT(*) FROM tenants WHERE id = '%s' AND "
 	    "name = 'initech' AND status = 'active'", id);
@@ -210,14 +193,14 @@ test_create(void **state)
 	a = api_call(srv, "GET", "/api/v1/audit-logs?action=tenants.create",
 	    admin, NULL);
 	assert_int_equal(a->status, 200);
-	cJSON_ArrayForEach(it, items(a)) {
-		if (strcmp(jstr(it, "resource_id"), id) != 0)
+	cJSON_ArrayForEach(it, api_items(a)) {
+		if (strcmp(api_jstr(it, "resource_id"), id) != 0)
 			continue;
 		found = true;
-		assert_string_equal(jstr(it, "resource_type"), "tenant");
-		assert_string_equal(jstr(it, "status"), "success");
+		assert_string_equal(api_jstr(it, "resource_type"), "tenant");
+		assert_string_equal(api_jstr(it, "status"), "success");
 		d = cJSON_GetObjectItemCaseSensitive(it, "details");
-		assert_string_equal(jstr(d, "name"), "initech");
+		assert_string_equal(api_jstr(d, "name"), "initech");
 	}
 	assert_true(found);
 	api_resp_free(a);
@@ -238,7 +221,7 @@ test_create_duplicate(void **state)
 	r = api_call(srv, "POST", "/api/v1/tenants", admin,
 	    "{\"name\":\"globex\"}");
 	api_expect_error(r, 409, "Conflict");
-	assert_non_null(strstr(jstr(r->json, "message"), "globex"));
+	assert_non_null(strstr(api_jstr(r->json, "message"), "globex"));
 	api_resp_free(r);
 	call_expect("POST", "/api/v1/tenants", admin, "{\"name\":\"GLOBEX\"}",
 	    409, "Conflict", "name");
@@ -290,7 +273,7 @@ test_create_validation(void **state)
 	body = api_fmt("{\"name\":\"%0100d\"}", 7);
 	r = api_call(srv, "POST", "/api/v1/tenants", admin, body);
 	assert_int_equal(r->status, 201);
-	assert_int_equal(strlen(jstr(r->json, "name")), 100);
+	assert_int_equal(strlen(api_jstr(r->json, "name")), 100);
 	api_resp_free(r);
 	free(body);
 	free(admin);
@@ -321,14 +304,14 @@ test_paging(void **state)
 	for (;;) {
 		r = api_call(srv, "GET", path, admin, NULL);
 		assert_int_equal(r->status, 200);
-		assert_true(cJSON_GetArraySize(items(r)) <= 2);
-		cJSON_ArrayForEach(it, items(r)) {
+		assert_true(cJSON_GetArraySize(api_items(r)) <= 2);
+		cJSON_ArrayForEach(it, api_items(r)) {
 			check_tenant_shape(it);
 			if (prev[0] != '\0' &&
-			    strcmp(jstr(it, "name"), prev) <= 0)
-				fail_msg("%s after %s", jstr(it, "name"),
+			    strcmp(api_jstr(it, "name"), prev) <= 0)
+				fail_msg("%s after %s", api_jstr(it, "name"),
 				    prev);
-			snprintf(prev, sizeof prev, "%s", jstr(it, "name"));
+			snprintf(prev, sizeof prev, "%s", api_jstr(it, "name"));
 			seen++;
 		}
 		pages++;

@@ -23,35 +23,12 @@
 
 #define PROGRESS "/api/v1/ui/tour/progress"
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define sql_count(...) api_count_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 static char *admin_tok;
 static char *operator_tok;
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long long
-sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static long long
-sql_count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
 
 /* POST a progress body, assert 200 and the item's shape; caller frees. */
 static struct api_resp *
@@ -62,17 +39,17 @@ record(const char *token, const char *body)
 
 	if (r->status != 200)
 		fail_msg("POST %s: %ld %s", body, r->status, r->body);
-	assert_non_null(jstr(r->json, "tour_name"));
+	assert_non_null(api_jstr(r->json, "tour_name"));
 	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(r->json,
 	    "step_completed")));
 	c = cJSON_GetObjectItem(r->json, "completed");
 	assert_true(cJSON_IsBool(c));
 	if (cJSON_IsTrue(c))
-		assert_non_null(jstr(r->json, "completed_at"));
+		assert_non_null(api_jstr(r->json, "completed_at"));
 	else
 		assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json,
 		    "completed_at")));
-	assert_non_null(jstr(r->json, "updated_at"));
+	assert_non_null(api_jstr(r->json, "updated_at"));
 	return r;
 }
 
@@ -97,7 +74,7 @@ item_of(const struct api_resp *r, const char *tour)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items"))
-		if (strcmp(jstr(it, "tour_name"), tour) == 0)
+		if (strcmp(api_jstr(it, "tour_name"), tour) == 0)
 			return it;
 	return NULL;
 }
@@ -156,7 +133,7 @@ test_post_then_get(void **state)
 
 	p = record(operator_tok,
 	    "{\"tour_name\":\"getting-started\",\"step_completed\":2}");
-	assert_string_equal(jstr(p->json, "tour_name"), "getting-started");
+	assert_string_equal(api_jstr(p->json, "tour_name"), "getting-started");
 	assert_int_equal(step_of(p->json), 2);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(p->json, "completed")));
 
@@ -190,8 +167,8 @@ test_upsert_backwards(void **state)
 	b = record(operator_tok,
 	    "{\"tour_name\":\"clusters-tour\",\"step_completed\":1}");
 	assert_int_equal(step_of(b->json), 1);
-	assert_true(strcmp(jstr(b->json, "updated_at"),
-	    jstr(a->json, "updated_at")) >= 0);
+	assert_true(strcmp(api_jstr(b->json, "updated_at"),
+	    api_jstr(a->json, "updated_at")) >= 0);
 	g = progress(operator_tok);
 	assert_int_equal(step_of(item_of(g, "clusters-tour")), 1);
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM ui_tour_progress "
@@ -224,17 +201,17 @@ test_completed(void **state)
 	a = record(operator_tok, "{\"tour_name\":\"alerts.tour_v2\","
 	    "\"step_completed\":7,\"completed\":true}");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(a->json, "completed")));
-	at = strdup(jstr(a->json, "completed_at"));
+	at = strdup(api_jstr(a->json, "completed_at"));
 
 	/* Completing again keeps the first completion time. */
 	b = record(operator_tok, "{\"tour_name\":\"alerts.tour_v2\","
 	    "\"step_completed\":7,\"completed\":true}");
-	assert_string_equal(jstr(b->json, "completed_at"), at);
+	assert_string_equal(api_jstr(b->json, "completed_at"), at);
 	/* Without "completed" the flag stays as it was. */
 	c = record(operator_tok, "{\"tour_name\":\"alerts.tour_v2\","
 	    "\"step_completed\":3}");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(c->json, "completed")));
-	assert_string_equal(jstr(c->json, "completed_at"), at);
+	assert_string_equal(api_jstr(c->json, "completed_at"), at);
 	assert_int_equal(step_of(c->json), 3);
 	/* false clears it. */
 	d = record(operator_tok, "{\"tour_name\":\"alerts.tour_v2\","
@@ -308,8 +285,8 @@ test_validation(void **state)
 		    cases[i].body);
 		api_expect_error(r, 422, "ValidationError");
 		d = cJSON_GetObjectItem(r->json, "details");
-		if (jstr(d, "field") == NULL ||
-		    strcmp(jstr(d, "field"), cases[i].field) != 0)
+		if (api_jstr(d, "field") == NULL ||
+		    strcmp(api_jstr(d, "field"), cases[i].field) != 0)
 			fail_msg("%s: expected field %s, got %s",
 			    cases[i].body, cases[i].field, r->body);
 		api_resp_free(r);
@@ -320,7 +297,7 @@ test_validation(void **state)
 	body = api_fmt("{\"tour_name\":\"%s\",\"step_completed\":1}", name);
 	r = api_call(srv, "POST", PROGRESS, operator_tok, body);
 	api_expect_error(r, 422, "ValidationError");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "field"), "tour_name");
 	api_resp_free(r);
 	free(body);
@@ -433,10 +410,10 @@ test_sorted(void **state)
 	    "items")) >= 5);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items")) {
 		if (prev != NULL)
-			assert_true(strcmp(prev, jstr(it, "tour_name")) < 0);
-		prev = jstr(it, "tour_name");
+			assert_true(strcmp(prev, api_jstr(it, "tour_name")) < 0);
+		prev = api_jstr(it, "tour_name");
 	}
-	assert_string_equal(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(
 	    r->json, "items"), 0), "tour_name"), "AA-first");
 	api_resp_free(r);
 }

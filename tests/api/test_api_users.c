@@ -25,6 +25,9 @@
 #define PW2 "s3cret-Pass-two"
 #define ABSENT_ID "01890000-0000-7000-8000-000000000000"
 
+/* A COUNT(*) query built with printf, on this group's hub. */
+#define count(...) api_count_fmt(srv, __VA_ARGS__)
+
 static struct api_server *srv;
 
 static int
@@ -41,39 +44,6 @@ teardown(void **state)
 	return 0;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *
-items(const struct api_resp *r)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-
-	assert_true(cJSON_IsArray(a));
-	return a;
-}
-
-/* COUNT query built with printf. */
-static long long
-count(const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	n = api_sql_count(srv, sql);
-	free(sql);
-	return n;
-}
-
 /* Assert an error answer and the field it names (NULL: no field). */
 static void
 expect_field(const struct api_resp *r, long status, const char *name,
@@ -85,7 +55,7 @@ expect_field(const struct api_resp *r, long status, const char *name,
 	d = cJSON_GetObjectItemCaseSensitive(r->json, "details");
 	if (field == NULL)
 		return;
-	if (jstr(d, "field") == NULL || strcmp(jstr(d, "field"), field) != 0)
+	if (api_jstr(d, "field") == NULL || strcmp(api_jstr(d, "field"), field) != 0)
 		fail_msg("expected field %s: %s", field, r->body);
 }
 
@@ -127,13 +97,13 @@ check_user_shape(const cJSON *u)
 	for (i = 0; keys[i] != NULL; i++)
 		if (cJSON_GetObjectItemCaseSensitive(u, keys[i]) == NULL)
 			fail_msg("user object lacks %s", keys[i]);
-	assert_non_null(jstr(u, "id"));
-	assert_int_equal(strlen(jstr(u, "id")), 36);
-	assert_int_equal(strlen(jstr(u, "tenant_id")), 36);
-	assert_non_null(strchr(jstr(u, "email"), '@'));
-	assert_non_null(jstr(u, "status"));
-	assert_non_null(strchr(jstr(u, "created_at"), 'T'));
-	assert_non_null(strchr(jstr(u, "updated_at"), 'T'));
+	assert_non_null(api_jstr(u, "id"));
+	assert_int_equal(strlen(api_jstr(u, "id")), 36);
+	assert_int_equal(strlen(api_jstr(u, "tenant_id")), 36);
+	assert_non_null(strchr(api_jstr(u, "email"), '@'));
+	assert_non_null(api_jstr(u, "status"));
+	assert_non_null(strchr(api_jstr(u, "created_at"), 'T'));
+	assert_non_null(strchr(api_jstr(u, "updated_at"), 'T'));
 	assert_null(cJSON_GetObjectItemCaseSensitive(u, "password_hash"));
 	assert_null(cJSON_GetObjectItemCaseSensitive(u, "password"));
 }
@@ -151,7 +121,7 @@ create_user(const char *tok, const char *email, const char *role)
 	if (r->status != 201)
 		fail_msg("create %s: %ld %s", email, r->status, r->body);
 	check_user_shape(r->json);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	free(body);
 	return id;
@@ -166,7 +136,7 @@ tenant_of(const char *tok)
 	char *id;
 
 	assert_int_equal(r->status, 200);
-	id = strdup(jstr(r->json, "tenant_id"));
+	id = strdup(api_jstr(r->json, "tenant_id"));
 	api_resp_free(r);
 	return id;
 }
@@ -180,7 +150,7 @@ user_of(const char *tok)
 	char *id;
 
 	assert_int_equal(r->status, 200);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	return id;
 }
@@ -197,26 +167,26 @@ test_me(void **state)
 	r = api_call(srv, "GET", "/api/v1/users/me", admin, NULL);
 	assert_int_equal(r->status, 200);
 	check_user_shape(r->json);
-	assert_string_equal(jstr(r->json, "email"), "admin@demo.test");
-	assert_string_equal(jstr(r->json, "status"), "active");
-	assert_string_equal(jstr(r->json, "auth_provider"), "local");
+	assert_string_equal(api_jstr(r->json, "email"), "admin@demo.test");
+	assert_string_equal(api_jstr(r->json, "status"), "active");
+	assert_string_equal(api_jstr(r->json, "auth_provider"), "local");
 	roles = cJSON_GetObjectItemCaseSensitive(r->json, "roles");
 	assert_int_equal(cJSON_GetArraySize(roles), 1);
 	assert_true(has_role(r->json, "platform-admin"));
 	t = cJSON_GetObjectItemCaseSensitive(r->json, "tenant");
 	assert_true(cJSON_IsObject(t));
-	assert_string_equal(jstr(t, "name"), "demo");
-	assert_string_equal(jstr(t, "id"), jstr(r->json, "tenant_id"));
+	assert_string_equal(api_jstr(t, "name"), "demo");
+	assert_string_equal(api_jstr(t, "id"), api_jstr(r->json, "tenant_id"));
 	assert_null(strstr(r->body, "argon2"));
 	api_resp_free(r);
 
 	r = api_call(srv, "GET", "/api/v1/users/me", globex, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "email"), "admin@globex.test");
+	assert_string_equal(api_jstr(r->json, "email"), "admin@globex.test");
 	assert_true(has_role(r->json, "tenant-admin"));
 	assert_false(has_role(r->json, "platform-admin"));
 	t = cJSON_GetObjectItemCaseSensitive(r->json, "tenant");
-	assert_string_equal(jstr(t, "name"), "globex");
+	assert_string_equal(api_jstr(t, "name"), "globex");
 	api_resp_free(r);
 
 	/* Every role may read itself. */
@@ -224,7 +194,7 @@ test_me(void **state)
 	admin = api_user_token(srv, "viewer");
 	r = api_call(srv, "GET", "/api/v1/users/me", admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "email"), "viewer@demo.test");
+	assert_string_equal(api_jstr(r->json, "email"), "viewer@demo.test");
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/users/me", NULL, NULL);
 	api_expect_error(r, 401, "Unauthorized");
@@ -249,16 +219,16 @@ test_create(void **state)
 	    "\"password\":\"" PW "\",\"role\":\"operator\"}");
 	assert_int_equal(r->status, 201);
 	check_user_shape(r->json);
-	assert_string_equal(jstr(r->json, "email"), "Alice@Demo.test");
-	assert_string_equal(jstr(r->json, "name"), "Alice A");
-	assert_string_equal(jstr(r->json, "status"), "active");
-	assert_string_equal(jstr(r->json, "auth_provider"), "local");
-	assert_string_equal(jstr(r->json, "tenant_id"), tenant);
+	assert_string_equal(api_jstr(r->json, "email"), "Alice@Demo.test");
+	assert_string_equal(api_jstr(r->json, "name"), "Alice A");
+	assert_string_equal(api_jstr(r->json, "status"), "active");
+	assert_string_equal(api_jstr(r->json, "auth_provider"), "local");
+	assert_string_equal(api_jstr(r->json, "tenant_id"), tenant);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
 	    r->json, "roles")), 1);
 	assert_true(has_role(r->json, "operator"));
 	assert_null(strstr(r->body, PW));
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 
 	/* Stored: hashed with argon2id, one role row. */
@@ -272,7 +242,7 @@ test_create(void **state)
 	r = api_call(srv, "GET", path, admin, NULL);
 	assert_int_equal(r->status, 200);
 	check_user_shape(r->json);
-	assert_string_equal(jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "id"), id);
 	assert_true(has_role(r->json, "operator"));
 	api_resp_free(r);
 
@@ -280,7 +250,7 @@ test_create(void **state)
 	tok = api_login(srv, "alice@demo.test", PW);
 	r = api_call(srv, "GET", "/api/v1/users/me", tok, NULL);
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "id"), id);
+	assert_string_equal(api_jstr(r->json, "id"), id);
 	api_resp_free(r);
 	free(tok);
 
@@ -288,17 +258,17 @@ test_create(void **state)
 	a = api_call(srv, "GET", "/api/v1/audit-logs?action=users.create"
 	    "&limit=500", admin, NULL);
 	assert_int_equal(a->status, 200);
-	cJSON_ArrayForEach(it, items(a)) {
-		if (jstr(it, "resource_id") == NULL ||
-		    strcmp(jstr(it, "resource_id"), id) != 0)
+	cJSON_ArrayForEach(it, api_items(a)) {
+		if (api_jstr(it, "resource_id") == NULL ||
+		    strcmp(api_jstr(it, "resource_id"), id) != 0)
 			continue;
 		assert_false(found);
 		found = true;
-		assert_string_equal(jstr(it, "status"), "success");
-		assert_string_equal(jstr(it, "resource_type"), "user");
+		assert_string_equal(api_jstr(it, "status"), "success");
+		assert_string_equal(api_jstr(it, "resource_type"), "user");
 		d = cJSON_GetObjectItemCaseSensitive(it, "details");
-		assert_string_equal(jstr(d, "role"), "operator");
-		assert_string_equal(jstr(d, "email"), "Alice@Demo.test");
+		assert_string_equal(api_jstr(d, "role"), "operator");
+		assert_string_equal(api_jstr(d, "email"), "Alice@Demo.test");
 	}
 	assert_true(found);
 	assert_null(strstr(a->body, PW));
@@ -475,7 +445,7 @@ test_create_permissions(void **state)
 	    "{\"email\":\"ops@globex.test\",\"password\":\"" PW "\","
 	    "\"role\":\"operator\"}");
 	assert_int_equal(r->status, 201);
-	assert_string_equal(jstr(r->json, "tenant_id"), gtenant);
+	assert_string_equal(api_jstr(r->json, "tenant_id"), gtenant);
 	api_resp_free(r);
 
 	/* A platform-admin places a user in another tenant, any role. */
@@ -483,7 +453,7 @@ test_create_permissions(void **state)
 	    "\",\"role\":\"platform-admin\",\"tenant_id\":\"%s\"}", gtenant);
 	r = api_call(srv, "POST", "/api/v1/users", admin, body);
 	assert_int_equal(r->status, 201);
-	assert_string_equal(jstr(r->json, "tenant_id"), gtenant);
+	assert_string_equal(api_jstr(r->json, "tenant_id"), gtenant);
 	assert_true(has_role(r->json, "platform-admin"));
 	api_resp_free(r);
 	free(body);
@@ -536,13 +506,13 @@ test_cross_tenant(void **state)
 	/* A globex list holds only globex users. */
 	r = api_call(srv, "GET", "/api/v1/users?limit=500", globex, NULL);
 	assert_int_equal(r->status, 200);
-	assert_true(cJSON_GetArraySize(items(r)) >= 1);
-	cJSON_ArrayForEach(it, items(r)) {
+	assert_true(cJSON_GetArraySize(api_items(r)) >= 1);
+	cJSON_ArrayForEach(it, api_items(r)) {
 		check_user_shape(it);
-		assert_string_equal(jstr(it, "tenant_id"), gtenant);
+		assert_string_equal(api_jstr(it, "tenant_id"), gtenant);
 	}
 	assert_null(strstr(r->body, "@demo.test"));
-	assert_int_equal(cJSON_GetArraySize(items(r)), count("SELECT "
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), count("SELECT "
 	    "COUNT(*) FROM users WHERE tenant_id = '%s'", gtenant));
 	api_resp_free(r);
 
@@ -551,7 +521,7 @@ test_cross_tenant(void **state)
 	path = api_fmt("/api/v1/users?tenant_id=%s", dtenant);
 	r = api_call(srv, "GET", path, globex, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 0);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 0);
 	api_resp_free(r);
 
 	/* The platform-admin reaches into globex, and filters by tenant. */
@@ -559,10 +529,10 @@ test_cross_tenant(void **state)
 	path = api_fmt("/api/v1/users?tenant_id=%s&limit=500", gtenant);
 	r = api_call(srv, "GET", path, admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), count("SELECT "
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), count("SELECT "
 	    "COUNT(*) FROM users WHERE tenant_id = '%s'", gtenant));
-	cJSON_ArrayForEach(it, items(r))
-		assert_string_equal(jstr(it, "tenant_id"), gtenant);
+	cJSON_ArrayForEach(it, api_items(r))
+		assert_string_equal(api_jstr(it, "tenant_id"), gtenant);
 	assert_non_null(strstr(r->body, "admin@globex.test"));
 	api_resp_free(r);
 
@@ -597,14 +567,14 @@ test_list_paging_and_filters(void **state)
 	for (;;) {
 		r = api_call(srv, "GET", path, admin, NULL);
 		assert_int_equal(r->status, 200);
-		assert_true(cJSON_GetArraySize(items(r)) <= 2);
-		cJSON_ArrayForEach(it, items(r)) {
+		assert_true(cJSON_GetArraySize(api_items(r)) <= 2);
+		cJSON_ArrayForEach(it, api_items(r)) {
 			check_user_shape(it);
 			if (prev[0] != '\0' &&
-			    strcasecmp(jstr(it, "email"), prev) <= 0)
-				fail_msg("%s after %s", jstr(it, "email"),
+			    strcasecmp(api_jstr(it, "email"), prev) <= 0)
+				fail_msg("%s after %s", api_jstr(it, "email"),
 				    prev);
-			snprintf(prev, sizeof prev, "%s", jstr(it, "email"));
+			snprintf(prev, sizeof prev, "%s", api_jstr(it, "email"));
 			seen++;
 		}
 		pages++;
@@ -626,15 +596,15 @@ test_list_paging_and_filters(void **state)
 	/* ?q= matches email or name substrings, any case. */
 	r = api_call(srv, "GET", "/api/v1/users?q=PAGE-", admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 3);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 0), "email"),
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 3);
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 0), "email"),
 	    "page-a@demo.test");
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 1), "email"),
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 1), "email"),
 	    "Page-B@demo.test");
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/users?q=zzz-nobody", admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 0);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "next_cursor")));
 	api_resp_free(r);
@@ -643,17 +613,17 @@ test_list_paging_and_filters(void **state)
 	r = api_call(srv, "GET", "/api/v1/users?role=viewer&q=page-", admin,
 	    NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 2);
-	cJSON_ArrayForEach(it, items(r))
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 2);
+	cJSON_ArrayForEach(it, api_items(r))
 		assert_true(has_role(it, "viewer"));
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/users?role=platform-admin&limit=500",
 	    admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), count("SELECT COUNT(*) "
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), count("SELECT COUNT(*) "
 	    "FROM user_roles WHERE role_id = "
 	    "'00000000-0000-7000-8000-000000000001'"));
-	cJSON_ArrayForEach(it, items(r))
+	cJSON_ArrayForEach(it, api_items(r))
 		assert_true(has_role(it, "platform-admin"));
 	api_resp_free(r);
 
@@ -662,14 +632,14 @@ test_list_paging_and_filters(void **state)
 	    "WHERE email = 'page-c@demo.test'");
 	r = api_call(srv, "GET", "/api/v1/users?status=pending", admin, NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 1);
-	assert_string_equal(jstr(cJSON_GetArrayItem(items(r), 0), "status"),
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 1);
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(api_items(r), 0), "status"),
 	    "pending");
 	api_resp_free(r);
 	r = api_call(srv, "GET", "/api/v1/users?status=active&q=page-", admin,
 	    NULL);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(items(r)), 2);
+	assert_int_equal(cJSON_GetArraySize(api_items(r)), 2);
 	api_resp_free(r);
 
 	/* Bad filter and paging values are 422 naming the parameter. */
@@ -716,12 +686,12 @@ test_update(void **state)
 	r = api_call(srv, "PUT", path, admin, "{\"name\":\"Renamed\"}");
 	assert_int_equal(r->status, 200);
 	check_user_shape(r->json);
-	assert_string_equal(jstr(r->json, "name"), "Renamed");
-	assert_string_equal(jstr(r->json, "email"), "upd@demo.test");
-	assert_string_equal(jstr(r->json, "status"), "active");
+	assert_string_equal(api_jstr(r->json, "name"), "Renamed");
+	assert_string_equal(api_jstr(r->json, "email"), "upd@demo.test");
+	assert_string_equal(api_jstr(r->json, "status"), "active");
 	assert_true(has_role(r->json, "operator"));
-	assert_true(strcmp(jstr(r->json, "updated_at"),
-	    jstr(r->json, "created_at")) >= 0);
+	assert_true(strcmp(api_jstr(r->json, "updated_at"),
+	    api_jstr(r->json, "created_at")) >= 0);
 	api_resp_free(r);
 
 	/* name null clears it; email in another case of itself is fine. */
@@ -730,7 +700,7 @@ test_update(void **state)
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json,
 	    "name")));
-	assert_string_equal(jstr(r->json, "email"), "UPD@demo.test");
+	assert_string_equal(api_jstr(r->json, "email"), "UPD@demo.test");
 	api_resp_free(r);
 
 	/* A password change: old one fails, new one works, not audited. */
@@ -754,8 +724,8 @@ test_update(void **state)
 	assert_null(strstr(r->body, PW2));
 	assert_null(strstr(r->body, PW));
 	assert_null(strstr(r->body, "argon2"));
-	cJSON_ArrayForEach(it, items(r)) {
-		if (strcmp(jstr(it, "resource_id"), id) != 0)
+	cJSON_ArrayForEach(it, api_items(r)) {
+		if (strcmp(api_jstr(it, "resource_id"), id) != 0)
 			continue;
 		d = cJSON_GetObjectItemCaseSensitive(it, "details");
 		f = cJSON_GetObjectItemCaseSensitive(d, "fields");
@@ -854,7 +824,7 @@ test_disable(void **state)
 
 	r = api_call(srv, "PUT", path, admin, "{\"status\":\"disabled\"}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "status"), "disabled");
+	assert_string_equal(api_jstr(r->json, "status"), "disabled");
 	api_resp_free(r);
 
 	r = api_call(srv, "GET", "/api/v1/users/me", tok, NULL);
@@ -872,7 +842,7 @@ test_disable(void **state)
 	/* Enabled again, the user logs in again. */
 	r = api_call(srv, "PUT", path, admin, "{\"status\":\"active\"}");
 	assert_int_equal(r->status, 200);
-	assert_string_equal(jstr(r->json, "status"), "active");
+	assert_string_equal(api_jstr(r->json, "status"), "active");
 	api_resp_free(r);
 	free(tok);
 	tok = api_login(srv, "gone@demo.test", PW);
@@ -918,8 +888,8 @@ test_roles(void **state)
 	r = api_call(srv, "GET", "/api/v1/audit-logs?action=users.roles",
 	    admin, NULL);
 	assert_int_equal(r->status, 200);
-	cJSON_ArrayForEach(it, items(r)) {
-		if (strcmp(jstr(it, "resource_id"), id) != 0)
+	cJSON_ArrayForEach(it, api_items(r)) {
+		if (strcmp(api_jstr(it, "resource_id"), id) != 0)
 			continue;
 		found = true;
 		d = cJSON_GetObjectItemCaseSensitive(it, "details");
@@ -984,7 +954,7 @@ test_roles_rules(void **state)
 	/* Nobody changes their own roles, not even a platform-admin. */
 	r = api_call(srv, "PUT", own, admin, "{\"roles\":[\"viewer\"]}");
 	expect_field(r, 403, "Forbidden", NULL);
-	assert_non_null(strstr(jstr(r->json, "message"), "your own roles"));
+	assert_non_null(strstr(api_jstr(r->json, "message"), "your own roles"));
 	api_resp_free(r);
 	call_expect("PUT", ta_own, ta, "{\"roles\":[\"platform-admin\"]}",
 	    403, "Forbidden", NULL);

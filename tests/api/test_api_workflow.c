@@ -60,8 +60,8 @@ test_deploy(void **state)
 	make_version(app, "1.0.0", "Deployment", "nginx", "1.25", 2);
 	id = start(app, "deploy", "1.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
-	assert_string_equal(jstr(d, "kind"), "deploy");
+	assert_string_equal(api_jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "kind"), "deploy");
 	steps = steps_of(d);
 	assert_string_equal(steps, "validate:completed,render:completed,"
 	    "apply:completed,wait_rollout:completed,verify:completed,"
@@ -104,15 +104,15 @@ test_upgrade_and_rollback(void **state)
 	make_version(app, "1.1.0", "Deployment", "nginx", "1.26", 1);
 	id = start(app, "deploy", "1.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 
 	id = start(app, "upgrade", "1.1.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
-	assert_string_equal(jstr(d, "kind"), "upgrade");
-	assert_string_equal(jstr(d, "version"), "1.1.0");
+	assert_string_equal(api_jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "kind"), "upgrade");
+	assert_string_equal(api_jstr(d, "version"), "1.1.0");
 	img = live_image("Deployment", "wf-up");
 	assert_string_equal(img, "nginx:1.26");
 	free(img);
@@ -121,9 +121,9 @@ test_upgrade_and_rollback(void **state)
 
 	id = start(app, "rollback", NULL);
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
-	assert_string_equal(jstr(d, "kind"), "rollback");
-	assert_string_equal(jstr(d, "version"), "1.0.0");
+	assert_string_equal(api_jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "kind"), "rollback");
+	assert_string_equal(api_jstr(d, "version"), "1.0.0");
 	img = live_image("Deployment", "wf-up");
 	assert_string_equal(img, "nginx:1.25");
 	free(img);
@@ -147,15 +147,15 @@ test_crash_rolls_back(void **state)
 	make_version(app, "2.0.0", "Deployment", "busybox", "crash", 2);
 	id = start(app, "deploy", "1.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 
 	id = start(app, "upgrade", "2.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "failed");
-	assert_string_equal(jstr(d, "rollback_version"), "1.0.0");
-	assert_non_null(strstr(jstr(d, "message"), "CrashLoopBackOff"));
+	assert_string_equal(api_jstr(d, "status"), "failed");
+	assert_string_equal(api_jstr(d, "rollback_version"), "1.0.0");
+	assert_non_null(strstr(api_jstr(d, "message"), "CrashLoopBackOff"));
 	steps = steps_of(d);
 	assert_string_equal(steps, "validate:completed,render:completed,"
 	    "apply:completed,wait_rollout:failed,rollback_render:completed,"
@@ -193,25 +193,25 @@ test_statefulset_deadline(void **state)
 	make_version(app, "1.1.0", "StatefulSet", "postgres", "unready", 1);
 	id = start(app, "deploy", "1.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 
 	id = start(app, "upgrade", "1.1.0");
 	started = (int64_t)time(NULL);
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "failed");
-	assert_string_equal(jstr(d, "rollback_version"), "1.0.0");
-	assert_non_null(strstr(jstr(d, "message"), "did not become healthy "
+	assert_string_equal(api_jstr(d, "status"), "failed");
+	assert_string_equal(api_jstr(d, "rollback_version"), "1.0.0");
+	assert_non_null(strstr(api_jstr(d, "message"), "did not become healthy "
 	    "within " DEADLINE_S " s"));
 	/* It waited for the deadline, not less. */
 	assert_true((int64_t)time(NULL) - started >= atoi(DEADLINE_S) - 1);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(d, "steps")) {
-		if (strcmp(jstr(it, "step"), "wait_rollout") == 0) {
-			assert_string_equal(jstr(it, "status"), "failed");
-			assert_string_equal(jstr(cJSON_GetObjectItem(it,
+		if (strcmp(api_jstr(it, "step"), "wait_rollout") == 0) {
+			assert_string_equal(api_jstr(it, "status"), "failed");
+			assert_string_equal(api_jstr(cJSON_GetObjectItem(it,
 			    "details"), "health"), "Degraded");
-			assert_string_equal(jstr(cJSON_GetObjectItem(it,
+			assert_string_equal(api_jstr(cJSON_GetObjectItem(it,
 			    "details"), "kind"), "StatefulSet");
 		}
 	}
@@ -244,7 +244,7 @@ test_rollback_stays_in_namespace(void **state)
 	make_version(app, "2.0.0", "Deployment", "busybox", "crash", 1);
 	id = start(app, "deploy", "1.0.0");
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 
@@ -254,13 +254,13 @@ test_rollback_stays_in_namespace(void **state)
 	r = api_call(srv, "POST", path, admin, body);
 	if (r->status != 202)
 		fail_msg("deploy: %ld %s", r->status, r->body);
-	id = strdup(jstr(r->json, "deployment_id"));
+	id = strdup(api_jstr(r->json, "deployment_id"));
 	api_resp_free(r);
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "failed");
-	assert_string_equal(jstr(d, "namespace"), "other");
+	assert_string_equal(api_jstr(d, "status"), "failed");
+	assert_string_equal(api_jstr(d, "namespace"), "other");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(d, "rollback_version")));
-	assert_non_null(strstr(jstr(d, "message"), "no earlier successful "
+	assert_non_null(strstr(api_jstr(d, "message"), "no earlier successful "
 	    "version"));
 	steps = steps_of(d);
 	assert_string_equal(steps, "validate:completed,render:completed,"
@@ -293,11 +293,11 @@ test_concurrent_409(void **state)
 	id = start(app, "deploy", "1.0.0");
 	r = act(app, "deploy", "1.0.0");
 	api_expect_error(r, 409, "Conflict");
-	assert_string_equal(jstr(cJSON_GetObjectItem(r->json, "details"),
+	assert_string_equal(api_jstr(cJSON_GetObjectItem(r->json, "details"),
 	    "deployment_id"), id);
 	api_resp_free(r);
 	d = wait_final(id);
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 	free(app);

@@ -198,14 +198,6 @@ load_json(const char *path)
 	return j;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Every alert of the demo tenant, straight from the API. */
 static cJSON *
 api_alerts(void)
@@ -228,7 +220,7 @@ api_alert(const char *id)
 	cJSON *items = api_alerts(), *a, *found = NULL;
 
 	cJSON_ArrayForEach(a, items) {
-		if (strcmp(jstr(a, "id"), id) == 0) {
+		if (strcmp(api_jstr(a, "id"), id) == 0) {
 			found = cJSON_Duplicate(a, true);
 			break;
 		}
@@ -245,11 +237,11 @@ active_alert(const char *skip)
 	char *id = NULL;
 
 	cJSON_ArrayForEach(a, items) {
-		if (strcmp(jstr(a, "status"), "active") == 0 &&
+		if (strcmp(api_jstr(a, "status"), "active") == 0 &&
 		    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a,
 		    "acknowledged")) &&
-		    (skip == NULL || strcmp(jstr(a, "id"), skip) != 0)) {
-			id = strdup(jstr(a, "id"));
+		    (skip == NULL || strcmp(api_jstr(a, "id"), skip) != 0)) {
+			id = strdup(api_jstr(a, "id"));
 			break;
 		}
 	}
@@ -401,9 +393,9 @@ test_login_password_file(void **state)
 	free(s.keymap);
 
 	t = load_json(tok);
-	assert_non_null(jstr(t, "access_token"));
-	assert_non_null(jstr(t, "refresh_token"));
-	assert_string_equal(jstr(t, "user"), "admin@demo.test");
+	assert_non_null(api_jstr(t, "access_token"));
+	assert_non_null(api_jstr(t, "refresh_token"));
+	assert_string_equal(api_jstr(t, "user"), "admin@demo.test");
 	cJSON_Delete(t);
 	free(tok);
 	free(tokdir);
@@ -439,8 +431,8 @@ test_get_clusters_json(void **state)
 	assert_int_equal(cJSON_GetArraySize(api_items), 12);
 	for (x = items->child, y = api_items->child; x != NULL && y != NULL;
 	    x = x->next, y = y->next) {
-		assert_string_equal(jstr(x, "id"), jstr(y, "id"));
-		assert_string_equal(jstr(x, "name"), jstr(y, "name"));
+		assert_string_equal(api_jstr(x, "id"), api_jstr(y, "id"));
+		assert_string_equal(api_jstr(x, "name"), api_jstr(y, "name"));
 	}
 	cJSON_Delete(doc);
 	cm_run_done(&r);
@@ -513,7 +505,7 @@ test_get_clusters_table(void **state)
 	tok = strtok_r(line, " ", &cols);
 	for (i = 0; i < 5; i++) {
 		assert_non_null(tok);
-		assert_string_equal(tok, jstr(first, keys[i]));
+		assert_string_equal(tok, api_jstr(first, keys[i]));
 		tok = strtok_r(NULL, " ", &cols);
 	}
 	assert_non_null(tok);	/* LAST-SEEN */
@@ -587,7 +579,7 @@ test_get_refreshes_tokens(void **state)
 {
 	char *tok = token_file(ctx_name);
 	cJSON *t = load_json(tok), *after;
-	char *old_refresh = strdup(jstr(t, "refresh_token"));
+	char *old_refresh = strdup(api_jstr(t, "refresh_token"));
 	char *text;
 	struct cm_run r;
 
@@ -605,9 +597,9 @@ test_get_refreshes_tokens(void **state)
 	cm_run_done(&r);
 
 	after = load_json(tok);
-	assert_string_not_equal(jstr(after, "access_token"), "expired-token");
-	assert_string_not_equal(jstr(after, "refresh_token"), old_refresh);
-	assert_string_equal(jstr(after, "user"), "admin@demo.test");
+	assert_string_not_equal(api_jstr(after, "access_token"), "expired-token");
+	assert_string_not_equal(api_jstr(after, "refresh_token"), old_refresh);
+	assert_string_equal(api_jstr(after, "user"), "admin@demo.test");
 	assert_int_equal(mode_of(tok), 0600);
 	cJSON_Delete(after);
 	free(old_refresh);
@@ -633,7 +625,7 @@ test_alert_ack(void **state)
 	assert_non_null(a);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a,
 	    "acknowledged")));
-	assert_non_null(jstr(a, "acknowledged_by"));
+	assert_non_null(api_jstr(a, "acknowledged_by"));
 	cJSON_Delete(a);
 	free(id);
 }
@@ -655,7 +647,7 @@ test_alert_resolve_twice(void **state)
 	free(want);
 	cm_run_done(&r);
 	a = api_alert(id);
-	assert_string_equal(jstr(a, "status"), "resolved");
+	assert_string_equal(api_jstr(a, "status"), "resolved");
 	cJSON_Delete(a);
 
 	cm_run(&r, NULL, "alerts", "resolve", id, NULL);
@@ -664,7 +656,7 @@ test_alert_resolve_twice(void **state)
 	path = api_fmt("/api/v1/alerts/%s/resolve", id);
 	again = api_call(srv, "POST", path, admin_tok, NULL);
 	api_expect_error(again, 409, "Conflict");
-	want = api_fmt("cm: %s\n", jstr(again->json, "message"));
+	want = api_fmt("cm: %s\n", api_jstr(again->json, "message"));
 	assert_string_equal(r.err, want);
 	free(want);
 	api_resp_free(again);
@@ -713,7 +705,7 @@ test_logout(void **state)
 	struct api_resp *refresh;
 	struct cm_run r;
 
-	body = api_fmt("{\"refresh_token\":\"%s\"}", jstr(t, "refresh_token"));
+	body = api_fmt("{\"refresh_token\":\"%s\"}", api_jstr(t, "refresh_token"));
 	cJSON_Delete(t);
 
 	cm_run(&r, NULL, "logout", NULL);

@@ -79,14 +79,6 @@ run_done(struct run *r)
 	free(r->err);
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static struct api_resp *
 post(const char *path, cJSON *body)
 {
@@ -182,7 +174,7 @@ setup(void **state)
 	resp = post("/api/v1/clusters", b);
 	if (resp->status != 201)
 		fail_msg("register: %ld %s", resp->status, resp->body);
-	cluster_id = strdup(jstr(resp->json, "id"));
+	cluster_id = strdup(api_jstr(resp->json, "id"));
 	api_resp_free(resp);
 	b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "name", "cliweb");
@@ -190,7 +182,7 @@ setup(void **state)
 	resp = post("/api/v1/applications", b);
 	if (resp->status != 201)
 		fail_msg("app: %ld %s", resp->status, resp->body);
-	app_id = strdup(jstr(resp->json, "id"));
+	app_id = strdup(api_jstr(resp->json, "id"));
 	api_resp_free(resp);
 	make_version("1.0.0", "1.25", "first release");
 	make_version("1.1.0", "1.26", "nginx 1.26");
@@ -239,7 +231,7 @@ has_item(const cJSON *list, const char *key, const char *value)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(list, "items"))
-		if (jstr(it, key) != NULL && strcmp(jstr(it, key), value) == 0)
+		if (api_jstr(it, key) != NULL && strcmp(api_jstr(it, key), value) == 0)
 			return true;
 	return false;
 }
@@ -363,7 +355,7 @@ test_deploy_wait(void **state)
 	assert_non_null(strstr(r.out, "successful"));
 	run_done(&r);
 	d = newest();
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	c = cJSON_GetObjectItem(d, "config");
 	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(c, "replicas")));
 	assert_int_equal(cJSON_GetObjectItem(c, "replicas")->valueint, 2);
@@ -392,7 +384,7 @@ test_get_deployments(void **state)
 	assert_int_equal(r.code, 0);
 	j = cJSON_Parse(r.out);
 	assert_non_null(j);
-	assert_string_equal(jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
+	assert_string_equal(api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
 	    "items"), 0), "app_name"), "cliweb");
 	cJSON_Delete(j);
 	run_done(&r);
@@ -415,7 +407,7 @@ test_deploy_wait_failed(void **state)
 	assert_non_null(strstr(r.out, "rolled back to 1.0.0"));
 	run_done(&r);
 	d = newest();
-	assert_string_equal(jstr(d, "status"), "failed");
+	assert_string_equal(api_jstr(d, "status"), "failed");
 	cJSON_Delete(d);
 }
 
@@ -435,7 +427,7 @@ test_rollback_wait(void **state)
 		fail_msg("deploy: %d\n%s\n%s", r.code, r.out, r.err);
 	run_done(&r);
 	d = newest();
-	id = strdup(jstr(d, "id"));
+	id = strdup(api_jstr(d, "id"));
 	cJSON_Delete(d);
 	cm(&r, "rollback", id, "--wait", NULL);
 	if (r.code != 0)
@@ -444,9 +436,9 @@ test_rollback_wait(void **state)
 	assert_non_null(strstr(r.out, "successful"));
 	run_done(&r);
 	d = newest();
-	assert_string_equal(jstr(d, "kind"), "rollback");
-	assert_string_equal(jstr(d, "version"), "1.0.0");
-	assert_string_equal(jstr(d, "status"), "successful");
+	assert_string_equal(api_jstr(d, "kind"), "rollback");
+	assert_string_equal(api_jstr(d, "version"), "1.0.0");
+	assert_string_equal(api_jstr(d, "status"), "successful");
 	cJSON_Delete(d);
 	free(id);
 	/* An unknown deployment: the hub's 404, exit 1. */

@@ -33,14 +33,6 @@ const char *const hub_args[] = {
 	"collect_interval=3600", NULL,
 };
 
-const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 void
 nap(int ms)
 {
@@ -114,7 +106,7 @@ make_app(const char *name)
 	r = post("/api/v1/applications", b);
 	if (r->status != 201)
 		fail_msg("create app %s: %ld %s", name, r->status, r->body);
-	id = strdup(jstr(r->json, "id"));
+	id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	return id;
 }
@@ -177,8 +169,8 @@ start(const char *app, const char *action, const char *ver)
 	if (r->status != 202)
 		fail_msg("%s %s: %ld %s", action, ver != NULL ? ver : "",
 		    r->status, r->body);
-	assert_string_equal(jstr(r->json, "status"), "pending");
-	id = strdup(jstr(r->json, "deployment_id"));
+	assert_string_equal(api_jstr(r->json, "status"), "pending");
+	id = strdup(api_jstr(r->json, "deployment_id"));
 	api_resp_free(r);
 	return id;
 }
@@ -208,7 +200,7 @@ wait_final(const char *id)
 
 	for (;;) {
 		d = get_deployment(id);
-		s = jstr(d, "status");
+		s = api_jstr(d, "status");
 		if (strcmp(s, "successful") == 0 || strcmp(s, "failed") == 0)
 			return d;
 		if (time(NULL) > end)
@@ -231,8 +223,8 @@ wait_step(const char *id, const char *step, const char *status)
 		d = get_deployment(id);
 		ok = false;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(d, "steps"))
-			if (strcmp(jstr(it, "step"), step) == 0 &&
-			    strcmp(jstr(it, "status"), status) == 0)
+			if (strcmp(api_jstr(it, "step"), step) == 0 &&
+			    strcmp(api_jstr(it, "status"), status) == 0)
 				ok = true;
 		cJSON_Delete(d);
 		if (ok)
@@ -252,8 +244,8 @@ steps_of(const cJSON *d)
 
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(d, "steps"))
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s:%s",
-		    buf[0] != '\0' ? "," : "", jstr(it, "step"),
-		    jstr(it, "status"));
+		    buf[0] != '\0' ? "," : "", api_jstr(it, "step"),
+		    api_jstr(it, "status"));
 	return strdup(buf);
 }
 
@@ -273,8 +265,8 @@ events_of(const char *id)
 		r = api_call(srv, "GET", path, admin, NULL);
 		assert_int_equal(r->status, 200);
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "items")) {
-			next = api_fmt("%s%s|%s\n", text, jstr(it,
-			    "event_type"), jstr(it, "description"));
+			next = api_fmt("%s%s|%s\n", text, api_jstr(it,
+			    "event_type"), api_jstr(it, "description"));
 			free(text);
 			text = next;
 		}
@@ -321,7 +313,7 @@ live_image(const char *kind, const char *name)
 	c = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(o, "spec"), "template"),
 	    "spec"), "containers"), 0);
-	img = strdup(jstr(c, "image"));
+	img = strdup(api_jstr(c, "image"));
 	cJSON_Delete(o);
 	free(path);
 	return img;
@@ -359,7 +351,7 @@ wf_setup(void **state)
 	r = post("/api/v1/clusters", b);
 	if (r->status != 201)
 		fail_msg("register: %ld %s", r->status, r->body);
-	cluster_id = strdup(jstr(r->json, "id"));
+	cluster_id = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	return 0;
 }

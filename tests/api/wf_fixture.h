@@ -39,9 +39,6 @@ extern const char *const hub_args[];
 int wf_setup(void **state);
 int wf_teardown(void **state);
 
-/* The string member key of o, or NULL. */
-const char *jstr(const cJSON *o, const char *key);
-
 /* Sleep ms milliseconds (between polls of the API only). */
 void nap(int ms);
 

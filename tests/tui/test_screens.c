@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "tests/api/harness.h"
+#include "tests/tui/cmrun.h"
 #include "tests/tui/vt.h"
 
 #define WAIT_MS 15000
@@ -36,43 +37,13 @@ static struct api_server *srv;
 static char home[300];
 static char fake_now[32];
 
-static const char *
-cm_path(void)
-{
-	const char *p = getenv("CM");
-
-	return p != NULL ? p : "./cm";
-}
-
-/* Write the console's config: one context, "demo", on the test hub. */
-static void
-write_config(const char *url)
-{
-	char path[400];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/config", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster/config.yaml",
-	    home);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	/* No first-run tour offer: these screens are not about tours. */
-	fprintf(fp, "current-context: demo\nrefresh: 1s\ntour-offer: false\n"
-	    "contexts:\n"
-	    "  demo:\n    hub: %s\n    user: admin@demo.test\n", url);
-	fclose(fp);
-}
-
 static int
 setup(void **state)
 {
 	srv = api_server_start();
 	snprintf(home, sizeof home, "%s/console", srv->dir);
 	mkdir(home, 0700);
-	write_config(srv->url);
+	cmrun_write_config(home, srv->url);
 	snprintf(fake_now, sizeof fake_now, "CM_FAKE_NOW=%lld",
 	    (long long)time(NULL));
 	return 0;
@@ -90,49 +61,13 @@ teardown(void **state)
 static struct vt *
 start_cm(int rows, int cols, const char *extra_env, const char *arg)
 {
-	char e_home[400], e_cfg[400], e_state[400];
-	char *envp[12];
-	char *argv[4];
-	int n = 0, a = 0;
-	struct vt *vt;
+	const char *env[] = { fake_now, "TERM=xterm-256color", "LANG=C.UTF-8",
+	    "TZ=UTC", extra_env, NULL };
+	const char *args[] = { arg, NULL };
+	struct vt *vt = cmrun_spawn(rows, cols, home, env, args);
 
-	snprintf(e_home, sizeof e_home, "HOME=%s", home);
-	snprintf(e_cfg, sizeof e_cfg, "XDG_CONFIG_HOME=%s/config", home);
-	snprintf(e_state, sizeof e_state, "XDG_STATE_HOME=%s/state", home);
-	envp[n++] = e_home;
-	envp[n++] = e_cfg;
-	envp[n++] = e_state;
-	envp[n++] = fake_now;
-	envp[n++] = "TERM=xterm-256color";
-	envp[n++] = "LANG=C.UTF-8";
-	envp[n++] = "TZ=UTC";
-	if (extra_env != NULL)
-		envp[n++] = (char *)extra_env;
-	envp[n] = NULL;
-	argv[a++] = (char *)cm_path();
-	if (arg != NULL)
-		argv[a++] = (char *)arg;
-	argv[a] = NULL;
-	vt = vt_spawn(rows, cols, argv, envp);
-	assert_non_null(vt);
-	/* What changes from run to run, not from change to change. */
-	vt_mask(vt, "[0-9]{4}-[0-9]{2}-[0-9]{2}", "YYYY-MM-DD");
-	vt_mask(vt, "[0-9]{2}:[0-9]{2}:[0-9]{2}", "HH:MM:SS");
-	vt_mask(vt, "[0-9]{2}:[0-9]{2}", "HH:MM");
-	vt_mask(vt, "\\<[0-9]{2}-[0-9]{2} ", "MM-DD ");
-	vt_mask(vt, " *\\<[0-9]+[smhd]\\>", " <t>");
-	vt_mask(vt, "127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:PORT");
-	/* Whether the event stream is up yet when the screen is taken. */
-	vt_mask(vt, " *(live \xe2\x80\xa2 )?updated", " updated");
+	cmrun_mask_common(vt);
 	return vt;
-}
-
-static void
-quit_cm(struct vt *vt)
-{
-	vt_send_keys(vt, "Q");
-	assert_int_equal(vt_wait_exit(vt, WAIT_MS), 0);
-	vt_free(vt);
 }
 
 /* First start: no session, so the login form; logging in shows the
@@ -160,7 +95,7 @@ test_first_start_login(void **state)
 	assert_true(vt_wait_gone(vt, "logged in to", WAIT_MS));
 	assert_true(vt_wait_stable(vt, 300, WAIT_MS));
 	vt_assert_golden(vt, "dashboard-80x24");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* The dashboard uses a big terminal's room. */
@@ -173,7 +108,7 @@ test_dashboard_120x40(void **state)
 	vt_expect_text(vt, "platform-admin", WAIT_MS);
 	assert_true(vt_wait_stable(vt, 300, WAIT_MS));
 	vt_assert_golden(vt, "dashboard-120x40");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* `:` completes commands; `/` filters as you type; sort moves. */
@@ -212,7 +147,7 @@ test_command_filter_sort(void **state)
 	assert_true(vt_screen_contains(vt, "staging-eu"));
 	assert_true(vt_screen_contains(vt, "identity-aks"));
 	assert_false(vt_screen_contains(vt, "dc-amsterdam"));
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* Enter drills into a cluster (info, alerts, history); Esc comes back. */
@@ -236,7 +171,7 @@ test_drill_down_and_back(void **state)
 	vt_send_keys(vt, "Escape");
 	assert_true(vt_wait_gone(vt, "etcd member etcd-2", WAIT_MS));
 	vt_expect_text(vt, "REGION", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* `?` shows every key of the live keymap; Esc closes it. */
@@ -252,7 +187,7 @@ test_help(void **state)
 	vt_assert_golden(vt, "help-80x24");
 	vt_send_keys(vt, "Escape");
 	assert_true(vt_wait_gone(vt, "Move down one row", WAIT_MS));
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* Resizing redraws; too small says so; growing again recovers. */
@@ -270,7 +205,7 @@ test_resize(void **state)
 	assert_false(vt_screen_contains(vt, "Terminal too small"));
 	assert_true(vt_wait_stable(vt, 300, WAIT_MS));
 	vt_assert_golden(vt, "dashboard-80x24");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* NO_COLOR: no colour anywhere, the selection still visible (reverse). */
@@ -295,7 +230,7 @@ test_monochrome(void **state)
 	assert_true(vt_find_text(vt, "\xe2\x96\xb6", &row, &col));
 	assert_true(vt_cell_attrs(vt, row, col + 3, &at));
 	assert_true(at.reverse);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* --readonly hides ack/resolve from the hints and refuses them. */
@@ -310,7 +245,7 @@ test_readonly(void **state)
 	assert_false(vt_screen_contains(vt, "alert-ack"));
 	vt_send_keys(vt, "a");
 	vt_expect_text(vt, "read-only", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* A context marked read-only in the config refuses changes on its own. */
@@ -334,8 +269,8 @@ test_context_readonly(void **state)
 	assert_false(vt_screen_contains(vt, "alert-ack"));
 	vt_send_keys(vt, "a");
 	vt_expect_text(vt, "read-only", WAIT_MS);
-	quit_cm(vt);
-	write_config(srv->url);
+	cmrun_quit(vt, WAIT_MS);
+	cmrun_write_config(home, srv->url);
 }
 
 /* Write text to $home/config/clustermaster/<rel>, or remove it (NULL). */
@@ -376,12 +311,12 @@ test_bad_theme_and_keymap(void **state)
 	/* The built-in keymap still works: j moves down. */
 	vt_send_keys(vt, ": c l u s t e r s Enter");
 	vt_expect_text(vt, "REGION", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 	put_user_file("themes/default.yaml", NULL);
 	vt = start_cm(24, 80, NULL, NULL);
 	vt_expect_text(vt, "keymaps/default.yaml:3:", WAIT_MS);
 	assert_true(vt_screen_contains(vt, "jump-around"));
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 	put_user_file("keymaps/default.yaml", NULL);
 }
 
@@ -429,7 +364,7 @@ test_hub_away_and_back(void **state)
 	hub = restart_hub(srv->url);
 	assert_true(vt_wait_gone(vt, "hub unreachable", 40000));
 	assert_true(vt_screen_contains(vt, "staging-eu"));
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 	/* Hand the restarted hub to the harness so teardown stops it. */
 	srv->pid = hub;
 }
@@ -450,7 +385,7 @@ test_ack_alert(void **state)
 	vt_expect_text(vt, "alert acknowledged", WAIT_MS);
 	assert_int_equal(api_sql_count(srv, "SELECT COUNT(*) FROM "
 	    "cluster_alerts WHERE acknowledged_at IS NOT NULL"), before + 1);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 int

@@ -31,6 +31,7 @@
 
 #include "tests/api/harness.h"
 #include "tests/api/kubesim_run.h"
+#include "tests/tui/cmrun.h"
 #include "tests/tui/vt.h"
 
 #define WAIT_MS 20000
@@ -44,22 +45,6 @@ static struct kubesim ks;
 static char home[600];
 static char fake_now[32];
 static bool skip;
-
-static const char *
-cm_path(void)
-{
-	const char *p = getenv("CM");
-
-	return p != NULL ? p : "./cm";
-}
-
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static struct api_resp *
 post(const char *path, cJSON *body)
@@ -117,26 +102,6 @@ make_version(const char *app, const char *ver, const char *tag,
 	free(path);
 }
 
-static void
-write_config(const char *url)
-{
-	char path[700];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/config", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster/config.yaml",
-	    home);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fprintf(fp, "current-context: demo\nrefresh: 1s\ntour-offer: false\n"
-	    "contexts:\n"
-	    "  demo:\n    hub: %s\n    user: admin@demo.test\n", url);
-	fclose(fp);
-}
-
 static const char *const hub_args[] = {
 	"--set", "workflow_poll_ms=100", "--set", "rollout_deadline=20",
 	"--set", "workflow_lease=2", "--set", "collect_interval=2", NULL,
@@ -177,14 +142,14 @@ setup(void **state)
 	r = post("/api/v1/applications", b);
 	if (r->status != 201)
 		fail_msg("app: %ld %s", r->status, r->body);
-	app = strdup(jstr(r->json, "id"));
+	app = strdup(api_jstr(r->json, "id"));
 	api_resp_free(r);
 	make_version(app, "1.0.0", "1.25", "first release\nnginx 1.25");
 	make_version(app, "1.1.0", "1.26", "nginx 1.26, faster start");
 	free(app);
 	snprintf(home, sizeof home, "%s/console", tmpdir);
 	mkdir(home, 0700);
-	write_config(srv->url);
+	cmrun_write_config(home, srv->url);
 	snprintf(fake_now, sizeof fake_now, "CM_FAKE_NOW=%lld",
 	    (long long)time(NULL));
 	return 0;
@@ -213,26 +178,10 @@ teardown(void **state)
 static struct vt *
 start_cm(int rows, int cols, const char *arg)
 {
-	char e_home[700], e_cfg[700], e_state[700];
-	char *envp[10];
-	char *argv[3];
-	int n = 0;
-	struct vt *vt;
+	const char *env[] = { fake_now, "TZ=UTC", NULL };
+	const char *args[] = { arg, NULL };
+	struct vt *vt = cmrun_spawn(rows, cols, home, env, args);
 
-	snprintf(e_home, sizeof e_home, "HOME=%s", home);
-	snprintf(e_cfg, sizeof e_cfg, "XDG_CONFIG_HOME=%s/config", home);
-	snprintf(e_state, sizeof e_state, "XDG_STATE_HOME=%s/state", home);
-	envp[n++] = e_home;
-	envp[n++] = e_cfg;
-	envp[n++] = e_state;
-	envp[n++] = fake_now;
-	envp[n++] = "TZ=UTC";
-	envp[n] = NULL;
-	argv[0] = (char *)cm_path();
-	argv[1] = (char *)arg;
-	argv[2] = NULL;
-	vt = vt_spawn(rows, cols, argv, envp);
-	assert_non_null(vt);
 	/* The header's figures and the data's freshness are live. */
 	vt_mask(vt, "^ +ClusterMaster .*$", "<header>");
 	vt_mask(vt, " +(live [^ ]+ )?(updated .* ago|loading)$", " <fresh>");
@@ -247,14 +196,6 @@ start_cm(int rows, int cols, const char *arg)
 	vt_mask(vt, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
 	    "[0-9a-f]{12}", "<id>");
 	return vt;
-}
-
-static void
-quit_cm(struct vt *vt)
-{
-	vt_send_keys(vt, "Q");
-	assert_int_equal(vt_wait_exit(vt, WAIT_MS), 0);
-	vt_free(vt);
 }
 
 static void
@@ -282,7 +223,7 @@ test_login_apps(void **state)
 	assert_true(vt_wait_gone(vt, "logged in to", WAIT_MS));
 	settle(vt);
 	vt_assert_golden(vt, "deploy-apps-80x24");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* The wizard end to end: version (with what changed), cluster, the
@@ -349,7 +290,7 @@ test_wizard_deploy(void **state)
 	vt_send_keys(vt, "Escape");
 	vt_expect_text(vt, "Deployments started", WAIT_MS);
 	vt_expect_text(vt, "sim-eu", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* U on the deployment: the wizard at the version step with the cluster
@@ -393,7 +334,7 @@ test_upgrade_diff(void **state)
 	vt_send_keys(vt, "y");
 	vt_expect_text(vt, "upgrade from 1.0.0", WAIT_MS);
 	vt_expect_text(vt, "successful", DEPLOY_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* B on :deployments asks, naming the version it goes back to; yes
@@ -421,7 +362,7 @@ test_rollback(void **state)
 	vt_expect_text(vt, "rollback to 1.0.0 started", WAIT_MS);
 	vt_expect_text(vt, "rollback from 1.1.0", WAIT_MS);
 	vt_expect_text(vt, "successful", DEPLOY_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* Read-only: no deploy or rollback hints, the keys and :wizard are
@@ -444,7 +385,7 @@ test_readonly(void **state)
 	vt_send_keys(vt, ": w i z a r d Enter");
 	vt_expect_text(vt, "read-only: deploying is disabled", WAIT_MS);
 	assert_false(vt_screen_contains(vt, "Which application?"));
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 int

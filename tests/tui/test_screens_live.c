@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "tests/api/harness.h"
+#include "tests/tui/cmrun.h"
 #include "tests/tui/vt.h"
 
 #define WAIT_MS 20000
@@ -38,34 +39,6 @@ static char home[300];
 static char fake_now[32];
 static char cluster_id[64];	/* dc-amsterdam */
 static char quiet_id[64];	/* dc-frankfurt: the live alert's */
-
-static const char *
-cm_path(void)
-{
-	const char *p = getenv("CM");
-
-	return p != NULL ? p : "./cm";
-}
-
-static void
-write_config(const char *url)
-{
-	char path[400];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/config", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster", home);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/config/clustermaster/config.yaml",
-	    home);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fprintf(fp, "current-context: demo\nrefresh: 1s\ntour-offer: false\n"
-	    "contexts:\n  demo:\n    hub: %s\n    user: admin@demo.test\n",
-	    url);
-	fclose(fp);
-}
 
 /* The id of the cluster named name. */
 static void
@@ -126,7 +99,7 @@ setup(void **state)
 	srv = api_server_start_args(extra);
 	snprintf(home, sizeof home, "%s/console", srv->dir);
 	mkdir(home, 0700);
-	write_config(srv->url);
+	cmrun_write_config(home, srv->url);
 	snprintf(fake_now, sizeof fake_now, "CM_FAKE_NOW=%lld",
 	    (long long)time(NULL));
 	token = api_admin_token(srv);
@@ -152,50 +125,16 @@ teardown(void **state)
 static struct vt *
 start_cm(int rows, int cols, const char *extra_env)
 {
-	char e_home[400], e_cfg[400], e_state[400];
-	char *envp[12];
-	char *argv[2];
-	int n = 0;
-	struct vt *vt;
+	const char *env[] = { fake_now, "TERM=xterm-256color", "LANG=C.UTF-8",
+	    "TZ=UTC", extra_env, NULL };
+	struct vt *vt = cmrun_spawn(rows, cols, home, env, NULL);
 
-	snprintf(e_home, sizeof e_home, "HOME=%s", home);
-	snprintf(e_cfg, sizeof e_cfg, "XDG_CONFIG_HOME=%s/config", home);
-	snprintf(e_state, sizeof e_state, "XDG_STATE_HOME=%s/state", home);
-	envp[n++] = e_home;
-	envp[n++] = e_cfg;
-	envp[n++] = e_state;
-	envp[n++] = fake_now;
-	envp[n++] = "TERM=xterm-256color";
-	envp[n++] = "LANG=C.UTF-8";
-	envp[n++] = "TZ=UTC";
-	if (extra_env != NULL)
-		envp[n++] = (char *)extra_env;
-	envp[n] = NULL;
-	argv[0] = (char *)cm_path();
-	argv[1] = NULL;
-	vt = vt_spawn(rows, cols, argv, envp);
-	assert_non_null(vt);
-	vt_mask(vt, "[0-9]{4}-[0-9]{2}-[0-9]{2}", "YYYY-MM-DD");
-	vt_mask(vt, "[0-9]{2}:[0-9]{2}:[0-9]{2}", "HH:MM:SS");
-	vt_mask(vt, "[0-9]{2}:[0-9]{2}", "HH:MM");
-	vt_mask(vt, "\\<[0-9]{2}-[0-9]{2} ", "MM-DD ");
-	vt_mask(vt, " *\\<[0-9]+[smhd]\\>", " <t>");
-	vt_mask(vt, "127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:PORT");
-	/* Whether the stream is up yet when the screen is taken. */
-	vt_mask(vt, " *(live \xe2\x80\xa2 )?updated", " updated");
+	cmrun_mask_common(vt);
 	/* Lines and the time axis move with the hub's window. */
 	vt_mask(vt, "(\xe2[\xa0-\xa3][\x80-\xbf] *)+", "<line>");
 	vt_mask(vt, "\xe2\x94\x94(\xe2\x94[\x80\xb4])+", "<axis>");
 	vt_mask(vt, "^( +HH:MM)+ *$", "<times>");
 	return vt;
-}
-
-static void
-quit_cm(struct vt *vt)
-{
-	vt_send_keys(vt, "Q");
-	assert_int_equal(vt_wait_exit(vt, WAIT_MS), 0);
-	vt_free(vt);
 }
 
 /* Open dc-amsterdam from :clusters. */
@@ -227,7 +166,7 @@ test_login(void **state)
 	/* The header counts firing alerts by severity. */
 	vt_expect_text(vt, " crit", WAIT_MS);
 	vt_expect_text(vt, " warn", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* The cluster page charts CPU, memory, pods and restarts in braille,
@@ -254,7 +193,7 @@ test_cluster_charts(void **state)
 	vt_expect_text(vt, "now 42%", WAIT_MS);
 	vt_send_keys(vt, "T");
 	vt_expect_text(vt, "Metrics, last 1h", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* Monochrome at 80x24: the charts degrade to numbers, still readable,
@@ -282,7 +221,7 @@ test_cluster_numbers_mono_80x24(void **state)
 		}
 	}
 	vt_assert_golden(vt, "live-cluster-numbers-80x24");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* :metrics charts a metric of the fleet; `]` steps to the next metric
@@ -308,7 +247,7 @@ test_metrics_view(void **state)
 	vt_expect_text(vt, "now 64%", WAIT_MS);
 	assert_true(vt_wait_stable(vt, 300, WAIT_MS));
 	vt_assert_golden(vt, "live-metrics-120x40");
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* The silence form: choose 24h, say why, Enter; the alert stays in the
@@ -337,7 +276,7 @@ test_silence_dialog(void **state)
 	vt_expect_text(vt, "silenced", WAIT_MS);
 	assert_int_equal(api_sql_count(srv, "SELECT COUNT(*) FROM silences "
 	    "WHERE comment = 'etcd being replaced'"), 1);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 	/* The history pane (40 rows have room) shows who silenced it. */
 	vt = start_cm(40, 120, NULL);
 	vt_expect_text(vt, "Top issues", WAIT_MS);
@@ -348,7 +287,7 @@ test_silence_dialog(void **state)
 	vt_expect_text(vt, "History: etcd member etcd-2", WAIT_MS);
 	vt_expect_text(vt, "admin@demo.test", WAIT_MS);
 	vt_expect_text(vt, "etcd being replaced", WAIT_MS);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 /* A value over a rule's threshold fires an alert that reaches the
@@ -392,7 +331,7 @@ test_alert_appears_live(void **state)
 	vt_expect_text(vt, "queue_depth of \"dc-frankfurt\" is 250", 30000);
 	vt_expect_text(vt, want, WAIT_MS);
 	free(token);
-	quit_cm(vt);
+	cmrun_quit(vt, WAIT_MS);
 }
 
 int

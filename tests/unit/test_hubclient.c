@@ -91,14 +91,6 @@ admin_client(struct seen *seen)
 	return hc;
 }
 
-static const char *
-jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The number of items of a list answered by the hub through the harness. */
 static int
 harness_count(const char *path)
@@ -139,7 +131,7 @@ test_login(void **state)
 	assert_string_equal(seen.refresh, hubclient_refresh_token(hc));
 	assert_true(strlen(seen.refresh) > 10);
 	assert_int_equal(hubclient_me(hc, &me, &err), CM_OK);
-	assert_string_equal(jstr(me, "email"), hub->admin_email);
+	assert_string_equal(api_jstr(me, "email"), hub->admin_email);
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(me, "tenant"));
 	cJSON_Delete(me);
 	hubclient_free(hc);
@@ -313,9 +305,9 @@ test_list_all_paging(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
 	    part, "items")), 7);
 	for (i = 0; i < 7; i++)
-		assert_string_equal(jstr(cJSON_GetArrayItem(
+		assert_string_equal(api_jstr(cJSON_GetArrayItem(
 		    cJSON_GetObjectItemCaseSensitive(part, "items"), i), "id"),
-		    jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		    api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
 		    all, "items"), i), "id"));
 	next = cJSON_GetObjectItemCaseSensitive(part, "next_cursor");
 	assert_true(cJSON_IsString(next));
@@ -328,9 +320,9 @@ test_list_all_paging(void **state)
 
 		assert_int_equal(hubclient_get(hc, path, NULL, &p2, NULL, NULL,
 		    &err), CM_OK);
-		assert_string_equal(jstr(cJSON_GetArrayItem(
+		assert_string_equal(api_jstr(cJSON_GetArrayItem(
 		    cJSON_GetObjectItemCaseSensitive(p2, "items"), 0), "id"),
-		    jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		    api_jstr(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
 		    all, "items"), 7), "id"));
 		cJSON_Delete(p2);
 		free(path);
@@ -359,10 +351,10 @@ test_typed_reads(void **state)
 	assert_int_equal(hubclient_clusters(hc, &clusters, &err), CM_OK);
 	c0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(clusters,
 	    "items"), 0);
-	id = jstr(c0, "id");
+	id = api_jstr(c0, "id");
 	assert_non_null(id);
 	assert_int_equal(hubclient_cluster(hc, id, &out, &err), CM_OK);
-	assert_string_equal(jstr(out, "name"), jstr(c0, "name"));
+	assert_string_equal(api_jstr(out, "name"), api_jstr(c0, "name"));
 	cJSON_Delete(out);
 	assert_int_equal(hubclient_cluster_alerts(hc, id, &out, &err), CM_OK);
 	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(out,
@@ -394,7 +386,7 @@ test_typed_reads(void **state)
 	assert_int_equal(hubclient_tour_progress(hc, &out, &err), CM_OK);
 	c0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(out,
 	    "items"), 0);
-	assert_string_equal(jstr(c0, "tour_name"), "console-intro");
+	assert_string_equal(api_jstr(c0, "tour_name"), "console-intro");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(c0,
 	    "step_completed")->valueint, 2);
 	cJSON_Delete(out);
@@ -412,10 +404,10 @@ active_alert(struct hubclient *hc)
 
 	assert_int_equal(hubclient_alerts(hc, &out, &err), CM_OK);
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(out, "items")) {
-		if (strcmp(jstr(a, "status"), "active") == 0 &&
+		if (strcmp(api_jstr(a, "status"), "active") == 0 &&
 		    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a,
 		    "acknowledged"))) {
-			id = strdup(jstr(a, "id"));
+			id = strdup(api_jstr(a, "id"));
 			break;
 		}
 	}
@@ -440,7 +432,7 @@ test_alert_actions(void **state)
 	cJSON_Delete(out);
 	assert_int_equal(hubclient_alert_resolve(hc, id, NULL, &out, &err),
 	    CM_OK);
-	assert_string_equal(jstr(out, "status"), "resolved");
+	assert_string_equal(api_jstr(out, "status"), "resolved");
 	cJSON_Delete(out);
 	assert_int_equal(hubclient_alert_resolve(hc, id, NULL, &out, &err),
 	    CM_CONFLICT);
