@@ -5,39 +5,13 @@
 
 #include "sim/promtext.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/xalloc.h"
+#include "backend/strbuf.h"
 #include "sim/ctl.h"
 #include "sim/objstore.h"
-
-/* A growing text. */
-struct promtext_buf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
-static void
-promtext_put(struct promtext_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 0) + 256;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	b->len += (size_t)n;
-}
 
 char *
 promtext_render(struct objstore *st, int64_t now_ms, int64_t started_ms,
@@ -46,43 +20,41 @@ promtext_render(struct objstore *st, int64_t now_ms, int64_t started_ms,
 	static const char *const resources[] = { CTL_R_PODS, CTL_R_NODES,
 	    CTL_R_DEPLOY, CTL_R_RS, CTL_R_STS, CTL_R_DS };
 	static const double le[] = { 0.005, 0.025, 0.1, 0.5, 1, 5 };
-	struct promtext_buf b = { NULL, 0, 0 };
+	struct strbuf b = { NULL, 0, 0 };
 	uint64_t rv = objstore_rv(st);
 	double up = (double)(now_ms - started_ms) / 1000.0, total, part;
 	size_t i;
 
-	b.cap = 4096;
-	b.s = xmalloc(b.cap);
-	b.s[0] = '\0';
-	promtext_put(&b, "# HELP apiserver_storage_objects Number of stored "
+	strbuf_add(&b, "", 0);
+	strbuf_printf(&b, "# HELP apiserver_storage_objects Number of stored "
 	    "objects at the time of last check split by kind.\n"
 	    "# TYPE apiserver_storage_objects gauge\n");
 	for (i = 0; i < sizeof resources / sizeof resources[0]; i++)
-		promtext_put(&b, "apiserver_storage_objects{resource=\"%s\"} "
+		strbuf_printf(&b, "apiserver_storage_objects{resource=\"%s\"} "
 		    "%zu\n", resources[i], objstore_count(st, resources[i],
 		    NULL));
 	total = (double)rv * 3 + up;
-	promtext_put(&b, "# HELP apiserver_request_total Counter of "
+	strbuf_printf(&b, "# HELP apiserver_request_total Counter of "
 	    "apiserver requests broken out for each verb and HTTP response "
 	    "code.\n# TYPE apiserver_request_total counter\n"
 	    "apiserver_request_total{code=\"200\",verb=\"LIST\"} %.0f\n"
 	    "apiserver_request_total{code=\"200\",verb=\"WATCH\"} %.0f\n"
 	    "apiserver_request_total{code=\"404\",verb=\"GET\"} %.0f\n",
 	    total, (double)rv, up / 60);
-	promtext_put(&b, "# HELP apiserver_request_duration_seconds Response "
+	strbuf_printf(&b, "# HELP apiserver_request_duration_seconds Response "
 	    "latency distribution in seconds.\n"
 	    "# TYPE apiserver_request_duration_seconds histogram\n");
 	for (i = 0; i < sizeof le / sizeof le[0]; i++) {
 		part = total * (1.0 - 0.5 / (double)(i + 1));
-		promtext_put(&b, "apiserver_request_duration_seconds_bucket"
+		strbuf_printf(&b, "apiserver_request_duration_seconds_bucket"
 		    "{verb=\"LIST\",le=\"%g\"} %.0f\n", le[i], part);
 	}
-	promtext_put(&b, "apiserver_request_duration_seconds_bucket"
+	strbuf_printf(&b, "apiserver_request_duration_seconds_bucket"
 	    "{verb=\"LIST\",le=\"+Inf\"} %.0f\n"
 	    "apiserver_request_duration_seconds_sum{verb=\"LIST\"} %.3f\n"
 	    "apiserver_request_duration_seconds_count{verb=\"LIST\"} %.0f\n",
 	    total, total * 0.012, total);
-	promtext_put(&b, "# HELP go_gc_duration_seconds A summary of the "
+	strbuf_printf(&b, "# HELP go_gc_duration_seconds A summary of the "
 	    "pause duration of garbage collection cycles.\n"
 	    "# TYPE go_gc_duration_seconds summary\n"
 	    "go_gc_duration_seconds{quantile=\"0\"} 2.1e-05\n"
@@ -90,12 +62,12 @@ promtext_render(struct objstore *st, int64_t now_ms, int64_t started_ms,
 	    "go_gc_duration_seconds{quantile=\"1\"} 0.000912\n"
 	    "go_gc_duration_seconds_sum %.6f\n"
 	    "go_gc_duration_seconds_count %.0f\n", up * 1e-5, up / 10);
-	promtext_put(&b, "# HELP process_start_time_seconds Start time of "
+	strbuf_printf(&b, "# HELP process_start_time_seconds Start time of "
 	    "the process since unix epoch in seconds.\n"
 	    "# TYPE process_start_time_seconds gauge\n"
 	    "process_start_time_seconds %.3f\n",
 	    (double)started_ms / 1000.0);
-	promtext_put(&b, "# HELP kubesim_info Build of the simulator, with "
+	strbuf_printf(&b, "# HELP kubesim_info Build of the simulator, with "
 	    "a \\\\ backslash and a\\nnewline in its help.\n"
 	    "# TYPE kubesim_info gauge\n"
 	    "kubesim_info{path=\"C:\\\\sim\",quote=\"say \\\"hi\\\"\"} 1\n"

@@ -31,18 +31,6 @@
 #include "hub/apps/jschema.h"
 #include "hub/apps/render_impl.h"
 
-void
-rbuf_add(struct rbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 static bool
 render_path_ok(const char *p)
 {
@@ -88,12 +76,12 @@ render_scan(const char *tmpl, struct rscan *sc, struct cm_err *err)
 	if (strstr(tmpl, RENDER_SENTINEL) != NULL)
 		return cm_err_set(err, CM_VALIDATION, "manifest",
 		    "the manifest may not contain \"%s\"", RENDER_SENTINEL);
-	rbuf_add(&sc->text, "", 0);
+	strbuf_add(&sc->text, "", 0);
 	while ((p = strstr(s, "{{")) != NULL) {
 		for (nl = s; (nl = memchr(nl, '\n', (size_t)(p - nl))) != NULL;
 		    nl++)
 			line++;
-		rbuf_add(&sc->text, s, (size_t)(p - s));
+		strbuf_add(&sc->text, s, (size_t)(p - s));
 		q = strstr(p + 2, "}}");
 		if (q == NULL || memchr(p, '\n', (size_t)(q - p)) != NULL)
 			return cm_err_set(err, CM_VALIDATION, "manifest",
@@ -123,11 +111,11 @@ render_scan(const char *tmpl, struct rscan *sc, struct cm_err *err)
 			    sc->ph[sc->n].expr);
 		snprintf(sentinel, sizeof sentinel, RENDER_SENTINEL "%zu__",
 		    sc->n);
-		rbuf_add(&sc->text, sentinel, strlen(sentinel));
+		strbuf_add(&sc->text, sentinel, strlen(sentinel));
 		sc->n++;
 		s = q + 2;
 	}
-	rbuf_add(&sc->text, s, strlen(s));
+	strbuf_add(&sc->text, s, strlen(s));
 	return CM_OK;
 }
 
@@ -222,7 +210,7 @@ render_text(const cJSON *v)
 enum cm_status
 render_interp(struct rctx *c, const char *s, char **out)
 {
-	struct rbuf buf = { NULL, 0, 0 };
+	struct strbuf buf = { NULL, 0, 0 };
 	const char *p;
 	cJSON *v;
 	char *text;
@@ -230,12 +218,12 @@ render_interp(struct rctx *c, const char *s, char **out)
 	long i;
 	enum cm_status st;
 
-	rbuf_add(&buf, "", 0);
+	strbuf_add(&buf, "", 0);
 	while ((p = strstr(s, RENDER_SENTINEL)) != NULL) {
-		rbuf_add(&buf, s, (size_t)(p - s));
+		strbuf_add(&buf, s, (size_t)(p - s));
 		i = render_sentinel_at(p, &len);
 		if (i < 0 || (size_t)i >= c->sc->n) {
-			rbuf_add(&buf, p, RENDER_SENTINEL_LEN);
+			strbuf_add(&buf, p, RENDER_SENTINEL_LEN);
 			s = p + RENDER_SENTINEL_LEN;
 			continue;
 		}
@@ -245,11 +233,11 @@ render_interp(struct rctx *c, const char *s, char **out)
 		}
 		text = render_text(v);
 		cJSON_Delete(v);
-		rbuf_add(&buf, text, strlen(text));
+		strbuf_add(&buf, text, strlen(text));
 		free(text);
 		s = p + len;
 	}
-	rbuf_add(&buf, s, strlen(s));
+	strbuf_add(&buf, s, strlen(s));
 	*out = buf.s;
 	return CM_OK;
 }

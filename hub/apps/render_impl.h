@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "backend/status.h"
+#include "backend/strbuf.h"
 #include "hub/apps/render.h"
 
 #define RENDER_PH_MAX 1024
@@ -32,18 +33,11 @@ struct placeholder {
 	size_t line;
 };
 
-/* A growing NUL-terminated text buffer. */
-struct rbuf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
 /* The template with its placeholders swapped for sentinels. */
 struct rscan {
 	struct placeholder ph[RENDER_PH_MAX];
 	size_t n;
-	struct rbuf text;
+	struct strbuf text;
 };
 
 /* One render: the parser over the scanned text and the values. */
@@ -55,9 +49,6 @@ struct rctx {
 	size_t nodes;
 	struct cm_err *err;
 };
-
-/* Append n bytes of s to b. */
-void rbuf_add(struct rbuf *b, const char *s, size_t n);
 
 /*
  * The index of the sentinel at the start of s ("__cmph12__"), its length

@@ -18,37 +18,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backend/xalloc.h"
+#include "backend/strbuf.h"
 
-struct ybuf {
-	char *s;
-	size_t len;
-	size_t cap;
-};
-
+/* Append n spaces. */
 static void
-ybuf_add(struct ybuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-ybuf_str(struct ybuf *b, const char *s)
-{
-	ybuf_add(b, s, strlen(s));
-}
-
-static void
-ybuf_indent(struct ybuf *b, int n)
+yemit_indent(struct strbuf *b, int n)
 {
 	while (n-- > 0)
-		ybuf_add(b, " ", 1);
+		strbuf_add(b, " ", 1);
 }
 
 /* Words YAML 1.1 or 1.2 read as null or a boolean. */
@@ -104,39 +81,39 @@ yemit_plain_ok(const char *s)
 }
 
 static void
-yemit_quoted(struct ybuf *b, const char *s)
+yemit_quoted(struct strbuf *b, const char *s)
 {
 	char esc[8];
 
-	ybuf_add(b, "\"", 1);
+	strbuf_add(b, "\"", 1);
 	for (; *s != '\0'; s++) {
 		switch (*s) {
 		case '"':
-			ybuf_str(b, "\\\"");
+			strbuf_puts(b, "\\\"");
 			break;
 		case '\\':
-			ybuf_str(b, "\\\\");
+			strbuf_puts(b, "\\\\");
 			break;
 		case '\n':
-			ybuf_str(b, "\\n");
+			strbuf_puts(b, "\\n");
 			break;
 		case '\t':
-			ybuf_str(b, "\\t");
+			strbuf_puts(b, "\\t");
 			break;
 		case '\r':
-			ybuf_str(b, "\\r");
+			strbuf_puts(b, "\\r");
 			break;
 		default:
 			if ((unsigned char)*s < 0x20 || *s == 0x7f) {
 				snprintf(esc, sizeof esc, "\\x%02x",
 				    (unsigned)(unsigned char)*s);
-				ybuf_str(b, esc);
+				strbuf_puts(b, esc);
 			} else {
-				ybuf_add(b, s, 1);
+				strbuf_add(b, s, 1);
 			}
 		}
 	}
-	ybuf_add(b, "\"", 1);
+	strbuf_add(b, "\"", 1);
 }
 
 /* True when s suits a literal block: lines, no other control bytes. */
@@ -156,33 +133,33 @@ yemit_block_ok(const char *s)
 
 /* A literal block: " |" with its chomping, then lines at indent. */
 static void
-yemit_block(struct ybuf *b, const char *s, int indent)
+yemit_block(struct strbuf *b, const char *s, int indent)
 {
 	size_t n = strlen(s), trail = 0;
 	const char *p, *nl, *end;
 
 	while (trail < n && s[n - 1 - trail] == '\n')
 		trail++;
-	ybuf_str(b, trail == 0 ? " |-\n" : trail == 1 ? " |\n" : " |+\n");
+	strbuf_puts(b, trail == 0 ? " |-\n" : trail == 1 ? " |\n" : " |+\n");
 	end = s + n - trail;
 	for (p = s; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
 		if (nl > p) {
-			ybuf_indent(b, indent);
-			ybuf_add(b, p, (size_t)(nl - p));
+			yemit_indent(b, indent);
+			strbuf_add(b, p, (size_t)(nl - p));
 		}
-		ybuf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 		if (nl == end)
 			break;
 	}
 	while (trail-- > 1)
-		ybuf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 }
 
 static void
-yemit_number(struct ybuf *b, double v)
+yemit_number(struct strbuf *b, double v)
 {
 	char num[64];
 
@@ -196,38 +173,38 @@ yemit_number(struct ybuf *b, double v)
 		if (strtod(num, NULL) != v)
 			snprintf(num, sizeof num, "%.17g", v);
 	}
-	ybuf_str(b, num);
+	strbuf_puts(b, num);
 }
 
 /* A scalar after "key:" or "-" (the leading space included). */
 static void
-yemit_scalar(struct ybuf *b, const cJSON *v, int indent)
+yemit_scalar(struct strbuf *b, const cJSON *v, int indent)
 {
 	if (cJSON_IsString(v) && yemit_block_ok(v->valuestring)) {
 		yemit_block(b, v->valuestring, indent);
 		return;
 	}
-	ybuf_add(b, " ", 1);
+	strbuf_add(b, " ", 1);
 	if (cJSON_IsString(v)) {
 		if (yemit_plain_ok(v->valuestring))
-			ybuf_str(b, v->valuestring);
+			strbuf_puts(b, v->valuestring);
 		else
 			yemit_quoted(b, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		yemit_number(b, v->valuedouble);
 	} else if (cJSON_IsTrue(v)) {
-		ybuf_str(b, "true");
+		strbuf_puts(b, "true");
 	} else if (cJSON_IsFalse(v)) {
-		ybuf_str(b, "false");
+		strbuf_puts(b, "false");
 	} else {
-		ybuf_str(b, "null");
+		strbuf_puts(b, "null");
 	}
-	ybuf_add(b, "\n", 1);
+	strbuf_add(b, "\n", 1);
 }
 
-static void yemit_map(struct ybuf *b, const cJSON *obj, int indent,
+static void yemit_map(struct strbuf *b, const cJSON *obj, int indent,
     bool inline_first);
-static void yemit_seq(struct ybuf *b, const cJSON *arr, int indent);
+static void yemit_seq(struct strbuf *b, const cJSON *arr, int indent);
 
 static bool
 yemit_is_empty(const cJSON *v)
@@ -237,15 +214,15 @@ yemit_is_empty(const cJSON *v)
 
 /* What follows "key:" for a value whose key is at indent. */
 static void
-yemit_after_key(struct ybuf *b, const cJSON *v, int indent)
+yemit_after_key(struct strbuf *b, const cJSON *v, int indent)
 {
 	if (yemit_is_empty(v)) {
-		ybuf_str(b, cJSON_IsObject(v) ? " {}\n" : " []\n");
+		strbuf_puts(b, cJSON_IsObject(v) ? " {}\n" : " []\n");
 	} else if (cJSON_IsObject(v)) {
-		ybuf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 		yemit_map(b, v, indent + 2, false);
 	} else if (cJSON_IsArray(v)) {
-		ybuf_add(b, "\n", 1);
+		strbuf_add(b, "\n", 1);
 		yemit_seq(b, v, indent);
 	} else {
 		yemit_scalar(b, v, indent + 2);
@@ -253,39 +230,39 @@ yemit_after_key(struct ybuf *b, const cJSON *v, int indent)
 }
 
 static void
-yemit_map(struct ybuf *b, const cJSON *obj, int indent, bool inline_first)
+yemit_map(struct strbuf *b, const cJSON *obj, int indent, bool inline_first)
 {
 	const cJSON *it;
 	bool first = true;
 
 	cJSON_ArrayForEach(it, obj) {
 		if (!first || !inline_first)
-			ybuf_indent(b, indent);
+			yemit_indent(b, indent);
 		first = false;
 		if (yemit_plain_ok(it->string))
-			ybuf_str(b, it->string);
+			strbuf_puts(b, it->string);
 		else
 			yemit_quoted(b, it->string);
-		ybuf_add(b, ":", 1);
+		strbuf_add(b, ":", 1);
 		yemit_after_key(b, it, indent);
 	}
 }
 
 static void
-yemit_seq(struct ybuf *b, const cJSON *arr, int indent)
+yemit_seq(struct strbuf *b, const cJSON *arr, int indent)
 {
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, arr) {
-		ybuf_indent(b, indent);
-		ybuf_add(b, "-", 1);
+		yemit_indent(b, indent);
+		strbuf_add(b, "-", 1);
 		if (yemit_is_empty(it)) {
-			ybuf_str(b, cJSON_IsObject(it) ? " {}\n" : " []\n");
+			strbuf_puts(b, cJSON_IsObject(it) ? " {}\n" : " []\n");
 		} else if (cJSON_IsObject(it)) {
-			ybuf_add(b, " ", 1);
+			strbuf_add(b, " ", 1);
 			yemit_map(b, it, indent + 2, true);
 		} else if (cJSON_IsArray(it)) {
-			ybuf_add(b, "\n", 1);
+			strbuf_add(b, "\n", 1);
 			yemit_seq(b, it, indent + 2);
 		} else {
 			yemit_scalar(b, it, indent + 2);
@@ -294,20 +271,20 @@ yemit_seq(struct ybuf *b, const cJSON *arr, int indent)
 }
 
 static void
-yemit_top(struct ybuf *b, const cJSON *v)
+yemit_top(struct strbuf *b, const cJSON *v)
 {
 	if (yemit_is_empty(v))
-		ybuf_str(b, cJSON_IsObject(v) ? "{}\n" : "[]\n");
+		strbuf_puts(b, cJSON_IsObject(v) ? "{}\n" : "[]\n");
 	else if (cJSON_IsObject(v))
 		yemit_map(b, v, 0, false);
 	else if (cJSON_IsArray(v))
 		yemit_seq(b, v, 0);
 	else {
 		/* drop the leading space of a scalar after a key */
-		struct ybuf t = { NULL, 0, 0 };
+		struct strbuf t = { NULL, 0, 0 };
 
 		yemit_scalar(&t, v, 2);
-		ybuf_str(b, t.s[0] == ' ' ? t.s + 1 : t.s);
+		strbuf_puts(b, t.s[0] == ' ' ? t.s + 1 : t.s);
 		free(t.s);
 	}
 }
@@ -315,9 +292,9 @@ yemit_top(struct ybuf *b, const cJSON *v)
 char *
 yemit_value(const cJSON *value)
 {
-	struct ybuf b = { NULL, 0, 0 };
+	struct strbuf b = { NULL, 0, 0 };
 
-	ybuf_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	yemit_top(&b, value);
 	return b.s;
 }
@@ -325,13 +302,13 @@ yemit_value(const cJSON *value)
 char *
 yemit_docs(const cJSON *docs)
 {
-	struct ybuf b = { NULL, 0, 0 };
+	struct strbuf b = { NULL, 0, 0 };
 	const cJSON *it;
 
-	ybuf_add(&b, "", 0);
+	strbuf_add(&b, "", 0);
 	cJSON_ArrayForEach(it, docs) {
 		if (it != docs->child)
-			ybuf_str(&b, "---\n");
+			strbuf_puts(&b, "---\n");
 		yemit_top(&b, it);
 	}
 	return b.s;

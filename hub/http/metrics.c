@@ -16,7 +16,6 @@
 #include "hub/http/metrics.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend/strbuf.h"
 #include "backend/xalloc.h"
 
 #define METRICS_HASH_SIZE 1024
@@ -66,11 +66,6 @@ struct metrics {
 	double start_time;		/* seconds since the epoch */
 	struct metrics_family requests;
 	struct metrics_family durations;
-};
-
-struct metrics_buf {
-	char *s;
-	size_t len, cap;
 };
 
 struct metrics *
@@ -200,84 +195,59 @@ metrics_observe(struct metrics *m, const char *method, const char *route,
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void
-metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-metrics_buf_printf(struct metrics_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			fatal("metrics: bad format");
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)n;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
-
 /* Append a label value escaped per the exposition format. */
 static void
-metrics_buf_label(struct metrics_buf *b, const char *v)
+metrics_buf_label(struct strbuf *b, const char *v)
 {
 	for (; *v != '\0'; v++) {
 		if (*v == '\\')
-			metrics_buf_printf(b, "\\\\");
+			strbuf_puts(b, "\\\\");
 		else if (*v == '"')
-			metrics_buf_printf(b, "\\\"");
+			strbuf_puts(b, "\\\"");
 		else if (*v == '\n')
-			metrics_buf_printf(b, "\\n");
+			strbuf_puts(b, "\\n");
 		else
-			metrics_buf_printf(b, "%c", *v);
+			strbuf_add(b, v, 1);
 	}
 }
 
 /* Append {method="M",route="R" without the closing brace. */
 static void
-metrics_buf_labels(struct metrics_buf *b, const struct metrics_series *s)
+metrics_buf_labels(struct strbuf *b, const struct metrics_series *s)
 {
-	metrics_buf_printf(b, "{method=\"");
+	strbuf_printf(b, "{method=\"");
 	metrics_buf_label(b, s->method);
-	metrics_buf_printf(b, "\",route=\"");
+	strbuf_printf(b, "\",route=\"");
 	metrics_buf_label(b, s->route);
-	metrics_buf_printf(b, "\"");
+	strbuf_printf(b, "\"");
 }
 
 static void
-metrics_render_requests(struct metrics_buf *b, const struct metrics *m)
+metrics_render_requests(struct strbuf *b, const struct metrics *m)
 {
 	const struct metrics_series *s;
 	size_t i;
 
-	metrics_buf_printf(b, "# HELP cmhubd_http_requests_total HTTP "
+	strbuf_printf(b, "# HELP cmhubd_http_requests_total HTTP "
 	    "requests answered, by method, route pattern and status.\n"
 	    "# TYPE cmhubd_http_requests_total counter\n");
 	for (i = 0; i < m->requests.n; i++) {
 		s = m->requests.order[i];
-		metrics_buf_printf(b, "cmhubd_http_requests_total");
+		strbuf_printf(b, "cmhubd_http_requests_total");
 		metrics_buf_labels(b, s);
-		metrics_buf_printf(b, ",status=\"%d\"} %llu\n", s->status,
+		strbuf_printf(b, ",status=\"%d\"} %llu\n", s->status,
 		    (unsigned long long)s->count);
 	}
 }
 
 static void
-metrics_render_durations(struct metrics_buf *b, const struct metrics *m)
+metrics_render_durations(struct strbuf *b, const struct metrics *m)
 {
 	const struct metrics_series *s;
 	unsigned long long cum;
 	size_t i, j;
 
-	metrics_buf_printf(b, "# HELP cmhubd_http_request_duration_seconds "
+	strbuf_printf(b, "# HELP cmhubd_http_request_duration_seconds "
 	    "Time to answer an HTTP request, by method and route pattern.\n"
 	    "# TYPE cmhubd_http_request_duration_seconds histogram\n");
 	for (i = 0; i < m->durations.n; i++) {
@@ -288,39 +258,36 @@ metrics_render_durations(struct metrics_buf *b, const struct metrics *m)
 				cum += s->buckets[j];
 			else
 				cum = s->count;
-			metrics_buf_printf(b,
+			strbuf_printf(b,
 			    "cmhubd_http_request_duration_seconds_bucket");
 			metrics_buf_labels(b, s);
-			metrics_buf_printf(b, ",le=\"%s\"} %llu\n",
+			strbuf_printf(b, ",le=\"%s\"} %llu\n",
 			    j < METRICS_NBOUNDS ? metrics_bound_text[j] :
 			    "+Inf", cum);
 		}
-		metrics_buf_printf(b,
+		strbuf_printf(b,
 		    "cmhubd_http_request_duration_seconds_sum");
 		metrics_buf_labels(b, s);
-		metrics_buf_printf(b, "} %.9g\n", s->sum);
-		metrics_buf_printf(b,
+		strbuf_printf(b, "} %.9g\n", s->sum);
+		strbuf_printf(b,
 		    "cmhubd_http_request_duration_seconds_count");
 		metrics_buf_labels(b, s);
-		metrics_buf_printf(b, "} %llu\n", (unsigned long long)s->count);
+		strbuf_printf(b, "} %llu\n", (unsigned long long)s->count);
 	}
 }
 
 char *
 metrics_render(struct metrics *m)
 {
-	struct metrics_buf b;
+	struct strbuf b = { NULL, 0, 0 };
 
-	b.cap = 4096;
-	b.len = 0;
-	b.s = xmalloc(b.cap);
-	b.s[0] = '\0';
+	strbuf_add(&b, "", 0);
 	if (m == NULL)
 		return b.s;
 	pthread_mutex_lock(&m->lock);
-	metrics_buf_printf(&b, "# HELP cmhubd_up 1 while the hub is "
+	strbuf_printf(&b, "# HELP cmhubd_up 1 while the hub is "
 	    "serving.\n# TYPE cmhubd_up gauge\ncmhubd_up 1\n");
-	metrics_buf_printf(&b, "# HELP cmhubd_start_time_seconds Start time "
+	strbuf_printf(&b, "# HELP cmhubd_start_time_seconds Start time "
 	    "of the process since the Unix epoch in seconds.\n"
 	    "# TYPE cmhubd_start_time_seconds gauge\n"
 	    "cmhubd_start_time_seconds %.3f\n", m->start_time);
